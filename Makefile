@@ -1,0 +1,45 @@
+# Pathways: `make run` serves the app with the default framework; `make test` runs every check.
+VENV ?= .venv
+PY := $(VENV)/bin/python
+FLASK := $(VENV)/bin/flask --app planner
+HOST ?= 127.0.0.1
+PORT ?= 5000
+
+.PHONY: run test install install-dev lint format migrate load-framework bench clean
+
+$(PY):
+	python3 -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+
+install: $(PY)
+	$(PY) -m pip install --quiet -e .
+
+install-dev: $(PY)
+	$(PY) -m pip install --quiet -e '.[dev]'
+
+migrate: install
+	$(FLASK) db upgrade
+
+load-framework: migrate
+	$(FLASK) load-framework
+
+run: load-framework
+	@echo "Pathways is at http://$(HOST):$(PORT)/ (Ctrl-C to stop)"
+	$(FLASK) run --host $(HOST) --port $(PORT)
+
+lint: install-dev
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+format: install-dev
+	$(VENV)/bin/ruff format .
+	$(VENV)/bin/ruff check --fix .
+
+test: lint
+	$(PY) -m pytest
+
+bench: install-dev
+	$(PY) bench/bench_engine.py
+
+clean:
+	rm -rf $(VENV) instance .pytest_cache .hypothesis

@@ -1,0 +1,103 @@
+"""Shared types for the Iriss checks."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+__all__ = ["RECOMMENDATIONS", "Criterion", "IrissResult", "summarise", "STATUSES"]
+
+STATUSES = ("met", "partial", "missing", "not_applicable")
+
+# (id, short title, the recommendation's own words, from 004_552e132a3a5025c2.txt)
+RECOMMENDATIONS = {
+    1: (
+        "Clear journey",
+        "There should be a clear journey and framework outlining progression for "
+        "social workers across the stages of their career",
+    ),
+    2: (
+        "Bespoke leadership training",
+        "This should have a social work focus, not generic, and it "
+        "should be developed with social workers to help shape the content and delivery.",
+    ),
+    3: (
+        "Embedded resources",
+        "This needs to be embedded in the day-to-day, not be a luxury addition.",
+    ),
+    4: (
+        "Design of leadership roles",
+        "protected time for leaders to maintain a small caseload and "
+        "thus a live link to direct practice",
+    ),
+    5: (
+        "Time and influence",
+        "Time and influence are key for social workers to be able to lead effectively.",
+    ),
+    6: (
+        "National voice, evidence and innovation",
+        "This cannot continue to be fragmented and locality dependent.",
+    ),
+    7: (
+        "A clear and compelling story",
+        "Consideration should be given to building a clear and "
+        "compelling story of the value of social work and social work leadership",
+    ),
+}
+
+
+@dataclass(frozen=True)
+class Criterion:
+    """One checkable criterion. ``passed`` is None when it does not apply."""
+
+    code: str  # e.g. "REC1.a3", the criterion id in docs/iriss.md
+    passed: bool | None
+    finding: str
+    action: str = ""
+
+
+@dataclass(frozen=True)
+class IrissResult:
+    id: int
+    title: str
+    status: str
+    findings: tuple[str, ...]
+    actions: tuple[str, ...]
+    criteria: tuple[Criterion, ...]
+
+    def as_json(self) -> dict:
+        return {
+            "id": self.id,
+            "title": self.title,
+            "status": self.status,
+            "findings": list(self.findings),
+            "actions": list(self.actions),
+            "criteria": [{"code": c.code, "passed": c.passed} for c in self.criteria],
+        }
+
+
+def summarise(rec_id: int, criteria: list[Criterion]) -> IrissResult:
+    """Combine criteria into one result: all passed -> met, none -> missing, else partial.
+
+    >>> summarise(1, [Criterion("REC1.a1", True, "ok"), Criterion("REC1.a2", False, "no", "fix")]).status
+    'partial'
+    >>> summarise(4, [Criterion("REC4.a1", None, "n/a")]).status
+    'not_applicable'
+    """
+    applicable = [c for c in criteria if c.passed is not None]
+    if not applicable:
+        status = "not_applicable"
+    elif all(c.passed for c in applicable):
+        status = "met"
+    elif any(c.passed for c in applicable):
+        status = "partial"
+    else:
+        status = "missing"
+    actions = tuple(dict.fromkeys(c.action for c in applicable if not c.passed and c.action))
+    return IrissResult(
+        rec_id,
+        RECOMMENDATIONS[rec_id][0],
+        status,
+        tuple(c.finding for c in criteria),
+        actions,
+        tuple(criteria),
+    )

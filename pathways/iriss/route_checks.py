@@ -1,0 +1,420 @@
+"""Iriss checks on one person's route plus their plan items (criteria ``REC*.a*``).
+
+What counts as "on the route" at a step: the supports the framework attaches to that
+transition, and the person's plan items for the step's role. Plan items without a role count
+for the route as a whole. Recommended training does not count until it is on the plan: the
+check tells a person what their plan still lacks.
+"""
+
+from __future__ import annotations
+
+from pathways.iriss.base import Criterion, IrissResult, summarise
+from pathways.model import Framework, TrainingItem
+from pathways.person import Person
+from pathways.routes import Route, Step
+
+__all__ = ["check_route", "NATIONAL_SHARE", "SENIOR_STAGE"]
+
+NATIONAL_SHARE = 0.5  # REC6.a1 threshold (configurable; the report sets none)
+SENIOR_STAGE = 5  # service manager and above
+MENTORING_MODES = {"mentoring", "coaching", "peer_support", "network"}
+
+
+class _Context:
+    def __init__(self, framework: Framework, route: Route, person: Person | None):
+        self.fw = framework
+        self.route = route
+        self.person = person
+        self.plan = person.plan_items if person else ()
+
+    def title(self, slug: str) -> str:
+        return self.fw.roles[slug].title
+
+    def item(self, item_id: str) -> TrainingItem:
+        return self.fw.training[item_id]
+
+    def step_items(self, step: Step) -> list[TrainingItem]:
+        ids = list(step.supports) + [p.item for p in self.plan if p.role == step.target]
+        return [self.item(i) for i in dict.fromkeys(ids)]
+
+    def route_items(self) -> list[TrainingItem]:
+        ids = [i.id for s in self.route.steps for i in self.step_items(s)]
+        ids += [p.item for p in self.plan if p.role is None or p.role not in self.route.roles]
+        return [self.item(i) for i in dict.fromkeys(ids)]
+
+    def steps_lacking(self, predicate) -> list[Step]:
+        return [s for s in self.route.steps if not any(predicate(i) for i in self.step_items(s))]
+
+    def names(self, steps: list[Step]) -> str:
+        return ", ".join(self.title(s.target) for s in steps)
+
+    def suggest(self, step: Step, predicate) -> str:
+        """Name a catalogue item for the step's role that would satisfy ``predicate``."""
+        for item in sorted(self.fw.training_for_role(step.target), key=lambda i: -i.preference):
+            if predicate(item):
+                return item.title
+        return ""
+
+
+def _every_step(ctx, code, predicate, what, fallback) -> Criterion:
+    lacking = ctx.steps_lacking(predicate)
+    if not ctx.route.steps:
+        return Criterion(code, None, "The route has no steps.")
+    if not lacking:
+        return Criterion(code, True, f"Every step has {what}.")
+    examples = "; ".join(
+        f"{ctx.title(s.target)}: {ctx.suggest(s, predicate) or fallback}" for s in lacking
+    )
+    return Criterion(
+        code,
+        False,
+        f"Missing {what} at: {ctx.names(lacking)}.",
+        f"Add {what} to your plan ({examples}).",
+    )
+
+
+def _rec1(ctx: _Context) -> IrissResult:
+    fw, route, person = ctx.fw, ctx.route, ctx.person
+    criteria = []
+    positional = [r for r in route.roles[1:] if fw.roles[r].positional]
+    if person is not None and not person.line_management:
+        criteria.append(
+            Criterion(
+                "REC1.a3",
+                not positional,
+                "The route avoids line management, as you prefer."
+                if not positional
+                else f"You prefer not to line-manage, but this route passes through {', '.join(map(ctx.title, positional))}.",
+                "Choose a route without line management (for example through senior practitioner or "
+                "advanced practitioner).",
+            )
+        )
+    # The "management is the only way up" barrier bites at practitioner and senior-practice stages.
+    branch_points = [r for r in route.roles[:-1] if fw.roles[r].stage in (2, 3)]
+    closed = [
+        r
+        for r in branch_points
+        if not any(not fw.roles[n].positional for n in fw.graph.successors(r))
+    ]
+    if branch_points:
+        criteria.append(
+            Criterion(
+                "REC1.a3",
+                not closed,
+                "A non-management next step exists at every point of the route."
+                if not closed
+                else f"Only management leads on from: {', '.join(map(ctx.title, closed))}.",
+                "Ask your organisation about non-management roles at this stage.",
+            )
+        )
+    criteria.append(
+        _every_step(
+            ctx,
+            "REC1.a5",
+            lambda i: True,
+            "a support or development item",
+            "ask about induction or mentoring",
+        )
+    )
+    kinds = {i.kind for i in ctx.route_items()}
+    missing = [k for k in ("academic", "training", "developmental", "work_based") if k not in kinds]
+    criteria.append(
+        Criterion(
+            "REC1.a4",
+            not missing,
+            "The route mixes academic, training, developmental and work-based opportunities."
+            if not missing
+            else f"The route has no {' or '.join(k.replace('_', '-') for k in missing)} opportunities.",
+            f"Add {' and '.join(k.replace('_', '-') for k in missing)} opportunities to your plan."
+            if missing
+            else "",
+        )
+    )
+    return summarise(1, criteria)
+
+
+def _rec2(ctx: _Context) -> IrissResult:
+    criteria = [
+        _every_step(
+            ctx,
+            "REC2.a1",
+            lambda i: i.sw_specific,
+            "social-work-specific development",
+            "none in the catalogue",
+        )
+    ]
+    for step in ctx.route.steps:
+        role = ctx.fw.roles[step.target]
+        if role.training_gap:
+            criteria.append(
+                Criterion(
+                    "REC2.a2",
+                    False,
+                    f"Catalogue gap: there is no specific leadership training for {role.title}. {role.training_gap}",
+                    f"Ask your learning and development team about training for {role.title}; meanwhile use "
+                    "coaching and mentoring.",
+                )
+            )
+    items = ctx.route_items()
+    topic = any(ctx.fw.capabilities[c].group == "practice" for i in items for c in i.capabilities)
+    skill = any(ctx.fw.capabilities[c].group == "leadership" for i in items for c in i.capabilities)
+    criteria.append(
+        Criterion(
+            "REC2.a3",
+            topic and skill,
+            "The route has both topic-specific (for example statutory duties) and skill-specific "
+            "(leadership) development."
+            if topic and skill
+            else f"The route lacks {'topic-specific' if not topic else 'skill-specific'} development.",
+            "Add an item on statutory duties or practice knowledge."
+            if not topic
+            else "Add a leadership skills item such as coaching conversations.",
+        )
+    )
+    return summarise(2, criteria)
+
+
+def _rec3(ctx: _Context) -> IrissResult:
+    criteria = [
+        _every_step(
+            ctx,
+            "REC3.a1",
+            lambda i: i.mode in MENTORING_MODES,
+            "mentoring or peer support",
+            "a mentor or peer network",
+        ),
+        _every_step(
+            ctx,
+            "REC3.a2",
+            lambda i: i.mode == "supervision",
+            "supervision that covers support, not just cases",
+            "reflective supervision",
+        ),
+    ]
+    networks = [i for i in ctx.route_items() if i.mode == "network"]
+    criteria.append(
+        Criterion(
+            "REC3.a4",
+            bool(networks),
+            f"Network membership: {', '.join(i.title for i in networks)}."
+            if networks
+            else "The route includes no network or community of practice.",
+            "Join a peer network or community of practice.",
+        )
+    )
+    nqsw_steps = [s for s in ctx.route.steps if s.target == "nqsw" or s.source == "nqsw"]
+    if nqsw_steps:
+        step = nqsw_steps[0]
+        ok = any(i.mode == "mentoring" for i in ctx.step_items(step))
+        criteria.append(
+            Criterion(
+                "REC3.a5",
+                ok,
+                "The first year has a named practice educator or mentor."
+                if ok
+                else "The first year has no practice educator or first-year mentor.",
+                "Ask for a practice educator for your first year.",
+            )
+        )
+    return summarise(3, criteria)
+
+
+def _rec4(ctx: _Context) -> IrissResult:
+    fw, route, person = ctx.fw, ctx.route, ctx.person
+    senior = [
+        r for r in route.roles[1:] if fw.roles[r].positional and fw.roles[r].stage >= SENIOR_STAGE
+    ]
+    criteria = []
+    if senior:
+        areas = person.areas_experienced if person else frozenset()
+        names = ", ".join(fw.service_areas[a].title for a in sorted(areas)) or "none recorded"
+        criteria.append(
+            Criterion(
+                "REC4.a1",
+                len(areas) >= 2,
+                f"Service areas experienced or planned: {names}.",
+                "Plan a secondment in another service area before senior posts.",
+            )
+        )
+        criteria.append(
+            _every_step_subset(
+                ctx,
+                "REC4.a3",
+                senior,
+                lambda i: i.mode == "caseload",
+                "protected time for a small caseload",
+            )
+        )
+    if "cswo" in route.roles[1:]:
+        items = ctx.route_items()
+        checklist = any(i.mode == "checklist" for i in items)
+        induction = any(i.mode == "induction" for i in items)
+        criteria.append(
+            Criterion(
+                "REC4.a4",
+                checklist and induction,
+                "CSWO preparation: "
+                + ("statutory duties checklist " + ("included" if checklist else "missing"))
+                + "; structured induction "
+                + ("included" if induction else "missing")
+                + ".",
+                "Add the CSWO statutory duties checklist and a one-year induction plan.",
+            )
+        )
+    positional = [r for r in route.roles[1:] if fw.roles[r].positional]
+    if positional:
+        criteria.append(
+            _every_step_subset(
+                ctx,
+                "REC4.a5",
+                positional,
+                lambda i: i.mode == "induction",
+                "induction with time to settle",
+            )
+        )
+    if not criteria:
+        criteria.append(
+            Criterion("REC4.a1", None, "The route enters no management or senior post.")
+        )
+    return summarise(4, criteria)
+
+
+def _every_step_subset(ctx, code, roles, predicate, what) -> Criterion:
+    steps = [s for s in ctx.route.steps if s.target in roles]
+    lacking = [s for s in steps if not any(predicate(i) for i in ctx.step_items(s))]
+    if not lacking:
+        return Criterion(code, True, f"{what[0].upper() + what[1:]} at: {ctx.names(steps)}.")
+    return Criterion(
+        code,
+        False,
+        f"Missing {what} at: {ctx.names(lacking)}.",
+        f"Add {what} at {ctx.names(lacking)}.",
+    )
+
+
+def _rec5(ctx: _Context) -> IrissResult:
+    criteria = [
+        _every_step(
+            ctx,
+            "REC5.a1",
+            lambda i: i.mode == "reflection_time",
+            "protected time for reflection",
+            "protected reflection time",
+        )
+    ]
+    person = ctx.person
+    if person is not None and person.extra_hours_per_week is not None:
+        heavy = person.extra_hours_per_week > 0 and bool(ctx.plan)
+        criteria.append(
+            Criterion(
+                "REC5.a4",
+                not heavy,
+                f"You already work about {person.extra_hours_per_week:g} extra hours a week; planned "
+                "development would add to that."
+                if heavy
+                else "Planned development fits your declared hours.",
+                "Agree protected time for development in your workload before adding more.",
+            )
+        )
+    return summarise(5, criteria)
+
+
+def _rec6(ctx: _Context) -> IrissResult:
+    items = ctx.route_items()
+    national = [i for i in items if i.scope == "national"]
+    share = len(national) / len(items) if items else 0.0
+    criteria = [
+        Criterion(
+            "REC6.a1",
+            share >= NATIONAL_SHARE,
+            f"{len(national)} of {len(items)} items on the route come from a national offer.",
+            "Prefer national programmes where they exist.",
+        )
+    ]
+    evidence = [i for i in items if "research_evidence" in i.capabilities]
+    on_route = "research_practitioner" in ctx.route.roles
+    criteria.append(
+        Criterion(
+            "REC6.a2",
+            bool(evidence) or on_route,
+            "Evidence or improvement: "
+            + ", ".join([i.title for i in evidence] or ["research practitioner step"])
+            + "."
+            if evidence or on_route
+            else "The route has no evidence-use or improvement item.",
+            "Add an improvement or evidence item such as the Scottish Improvement Leaders Programme.",
+        )
+    )
+    criteria.append(
+        _every_step(
+            ctx,
+            "REC6.a3",
+            lambda i: i.embedded,
+            "learning embedded in practice",
+            "a work-based task",
+        )
+    )
+    return summarise(6, criteria)
+
+
+def _rec7(ctx: _Context) -> IrissResult:
+    fw, route = ctx.fw, ctx.route
+    items = ctx.route_items()
+    criteria = []
+    early = [s for s in route.steps if fw.roles[s.target].stage <= 1]
+    if early:
+        ok = all(any("self_leadership" in i.capabilities for i in ctx.step_items(s)) for s in early)
+        criteria.append(
+            Criterion(
+                "REC7.a1",
+                ok,
+                "The early stages include non-positional leadership content."
+                if ok
+                else f"No leadership content at: {ctx.names(early)}.",
+                "Ask about leadership in practice, and the CSWO's professional leadership role, during "
+                "qualification and the first year.",
+            )
+        )
+    confidence = [i for i in items if "professional_confidence" in i.capabilities]
+    criteria.append(
+        Criterion(
+            "REC7.a2",
+            bool(confidence),
+            "Confidence-building: " + ", ".join(i.title for i in confidence) + "."
+            if confidence
+            else "The route builds no confidence in stating the social work contribution.",
+            "Add an item that builds confidence in integrated settings, such as rehearsing scenarios with peers.",
+        )
+    )
+    step_in = [r for r in route.roles[1:] if not fw.roles[r].positional and fw.roles[r].stage >= 3]
+    step_in_items = [i for i in items if i.mode == "step_in"]
+    ok = bool(step_in or step_in_items)
+    criteria.append(
+        Criterion(
+            "REC7.a3",
+            ok,
+            "Leadership without a formal post: "
+            + ", ".join([ctx.title(r) for r in step_in] + [i.title for i in step_in_items])
+            + "."
+            if ok
+            else "The route offers no chance to lead without a formal post.",
+            "Lead a practice area or share a specialism.",
+        )
+    )
+    return summarise(7, criteria)
+
+
+def check_route(
+    framework: Framework, route: Route, person: Person | None = None
+) -> list[IrissResult]:
+    """The seven Iriss checks on a route and the person's plan items.
+
+    >>> from pathways.loader import default_framework
+    >>> from pathways.routes import find_routes
+    >>> fw = default_framework()
+    >>> route = find_routes(fw, "social_worker", "senior_social_worker")[0]
+    >>> [r.status for r in check_route(fw, route)][1]
+    'partial'
+    """
+    ctx = _Context(framework, route, person)
+    return [check(ctx) for check in (_rec1, _rec2, _rec3, _rec4, _rec5, _rec6, _rec7)]

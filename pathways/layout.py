@@ -1,0 +1,136 @@
+"""Positions for drawing the role map: columns by stage, horizontal lanes by track.
+
+Pure geometry, so the SVG template only draws what this module computes.
+"""
+
+from __future__ import annotations
+
+import textwrap
+from dataclasses import dataclass
+
+from pathways.model import Framework
+
+__all__ = ["NodeBox", "Edge", "Lane", "MapLayout", "layout_map"]
+
+COL_WIDTH = 190
+NODE_WIDTH = 160
+NODE_HEIGHT = 58
+ROW_GAP = 14
+LANE_PAD = 12
+LEFT = 150  # room for lane labels
+TOP = 40  # room for stage labels
+
+
+@dataclass(frozen=True)
+class NodeBox:
+    slug: str
+    title: str
+    lines: tuple[str, ...]
+    x: float
+    y: float
+    width: float
+    height: float
+    positional: bool
+    track: str
+    stage: int
+
+    @property
+    def cx(self) -> float:
+        return self.x + self.width / 2
+
+    @property
+    def cy(self) -> float:
+        return self.y + self.height / 2
+
+
+@dataclass(frozen=True)
+class Edge:
+    source: str
+    target: str
+    path: str  # SVG path data
+
+
+@dataclass(frozen=True)
+class Lane:
+    track: str
+    title: str
+    y: float
+    height: float
+
+
+@dataclass(frozen=True)
+class MapLayout:
+    width: float
+    height: float
+    nodes: dict[str, NodeBox]
+    edges: tuple[Edge, ...]
+    lanes: tuple[Lane, ...]
+    stages: tuple[tuple[int, str, float], ...]  # stage, title, x centre
+
+
+def _wrap(title: str) -> tuple[str, ...]:
+    lines = textwrap.wrap(title, 22)
+    if len(lines) > 3:
+        lines = lines[:2] + [textwrap.shorten(" ".join(lines[2:]), 22, placeholder="...")]
+    return tuple(lines)
+
+
+def layout_map(framework: Framework) -> MapLayout:
+    """Lay out every role: x from its stage, y from its track lane.
+
+    >>> from pathways.loader import default_framework
+    >>> m = layout_map(default_framework())
+    >>> m.nodes["student"].x < m.nodes["cswo"].x
+    True
+    """
+    stages = [s for s, _ in framework.stages]
+    col = {stage: i for i, stage in enumerate(stages)}
+    cells: dict[tuple[str, int], list[str]] = {}
+    for slug, role in sorted(framework.roles.items(), key=lambda kv: (kv[1].stage, kv[0])):
+        cells.setdefault((role.track, role.stage), []).append(slug)
+    used_tracks = [(t, title) for t, title in framework.tracks if any(k[0] == t for k in cells)]
+    nodes: dict[str, NodeBox] = {}
+    lanes = []
+    y = TOP
+    for track, title in used_tracks:
+        depth = max(len(v) for k, v in cells.items() if k[0] == track)
+        height = depth * NODE_HEIGHT + (depth - 1) * ROW_GAP + 2 * LANE_PAD
+        lanes.append(Lane(track, title, y, height))
+        for (cell_track, stage), slugs in cells.items():
+            if cell_track != track:
+                continue
+            for i, slug in enumerate(slugs):
+                role = framework.roles[slug]
+                nodes[slug] = NodeBox(
+                    slug,
+                    role.title,
+                    _wrap(role.title),
+                    LEFT + col[stage] * COL_WIDTH + (COL_WIDTH - NODE_WIDTH) / 2,
+                    y + LANE_PAD + i * (NODE_HEIGHT + ROW_GAP),
+                    NODE_WIDTH,
+                    NODE_HEIGHT,
+                    role.positional,
+                    track,
+                    stage,
+                )
+        y += height
+    edges = []
+    for t in framework.transitions:
+        a, b = nodes[t.source], nodes[t.target]
+        if b.x > a.x:
+            x1, y1, x2, y2 = a.x + a.width, a.cy, b.x, b.cy
+            mid = (x1 + x2) / 2
+            path = f"M{x1:.0f},{y1:.0f} C{mid:.0f},{y1:.0f} {mid:.0f},{y2:.0f} {x2:.0f},{y2:.0f}"
+        else:  # same column (or backwards): loop out to the right of the column
+            x1, y1, x2, y2 = a.x + a.width, a.cy, b.x + b.width, b.cy
+            bulge = max(x1, x2) + (COL_WIDTH - NODE_WIDTH) / 2 - 2
+            path = (
+                f"M{x1:.0f},{y1:.0f} C{bulge:.0f},{y1:.0f} {bulge:.0f},{y2:.0f} {x2:.0f},{y2:.0f}"
+            )
+        edges.append(Edge(t.source, t.target, path))
+    stage_labels = tuple(
+        (s, title, LEFT + col[s] * COL_WIDTH + COL_WIDTH / 2) for s, title in framework.stages
+    )
+    return MapLayout(
+        LEFT + len(stages) * COL_WIDTH + 10, y + 10, nodes, tuple(edges), tuple(lanes), stage_labels
+    )

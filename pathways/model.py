@@ -1,0 +1,213 @@
+"""The framework model: frozen dataclasses built from a validated framework document.
+
+A :class:`Framework` is immutable, so one loaded version can be shared by every request and
+its graph (:attr:`Framework.graph`) is built once and cached on it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from functools import cached_property
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:  # pragma: no cover
+    import networkx as nx
+
+__all__ = [
+    "Source",
+    "Level",
+    "Capability",
+    "Duty",
+    "Role",
+    "Prerequisite",
+    "Transition",
+    "TrainingItem",
+    "ServiceArea",
+    "Framework",
+    "KINDS",
+    "STATUSES",
+]
+
+KINDS = ("academic", "training", "developmental", "work_based")
+STATUSES = ("mandatory", "entitlement", "optional")
+
+
+@dataclass(frozen=True)
+class Source:
+    """A seed document with a verbatim quote, or an external public citation."""
+
+    doc: str | None = None
+    quote: str | None = None
+    cite: str | None = None
+
+    def as_text(self, documents: dict[str, dict] | None = None) -> str:
+        parts = []
+        if self.doc:
+            title = (documents or {}).get(self.doc, {}).get("title", self.doc)
+            parts.append(f"{title}: \u201c{self.quote}\u201d" if self.quote else title)
+        if self.cite:
+            parts.append(self.cite)
+        return "; ".join(parts)
+
+    def as_json(self) -> dict:
+        return {
+            k: v for k, v in (("doc", self.doc), ("quote", self.quote), ("cite", self.cite)) if v
+        }
+
+
+@dataclass(frozen=True)
+class Level:
+    level: int
+    label: str
+    descriptor: str
+
+
+@dataclass(frozen=True)
+class Capability:
+    slug: str
+    title: str
+    group: str  # "leadership" (SSSC) or "practice"
+    sub_capabilities: tuple[str, ...] = ()
+    description: str = ""
+    sources: tuple[Source, ...] = ()
+
+
+@dataclass(frozen=True)
+class Duty:
+    duty: str
+    sources: tuple[Source, ...] = ()
+
+
+@dataclass(frozen=True)
+class Role:
+    slug: str
+    title: str
+    description: str
+    track: str
+    stage: int
+    positional: bool
+    typical_years: float
+    responsibilities: tuple[str, ...] = ()
+    requirements: tuple[tuple[str, int], ...] = ()
+    duties: tuple[Duty, ...] = ()
+    training_gap: str | None = None
+    training_gap_sources: tuple[Source, ...] = ()
+    sources: tuple[Source, ...] = ()
+
+    @property
+    def required(self) -> dict[str, int]:
+        """Capability slug to required level."""
+        return dict(self.requirements)
+
+
+@dataclass(frozen=True)
+class Prerequisite:
+    """Something a person must hold before a transition: a qualification, years, breadth."""
+
+    type: str  # qualification | years_qualified | service_areas | registration
+    item: str | None = None
+    min: float | None = None
+    strength: str = "required"  # required | expected
+    sources: tuple[Source, ...] = ()
+
+    def describe(self, framework: Framework | None = None) -> str:
+        if self.type == "qualification":
+            title = self.item
+            if framework is not None and self.item in framework.training:
+                title = framework.training[self.item].title
+            return f"Hold the {title}"
+        if self.type == "years_qualified":
+            return f"At least {self.min:g} years qualified"
+        if self.type == "service_areas":
+            return f"Experience in at least {self.min:g} service areas"
+        if self.type == "registration":
+            return "Registered with the SSSC as a social worker"
+        return self.type
+
+
+@dataclass(frozen=True)
+class Transition:
+    source: str
+    target: str
+    typical_years: float
+    prerequisites: tuple[Prerequisite, ...] = ()
+    supports: tuple[str, ...] = ()
+    sources: tuple[Source, ...] = ()
+
+
+@dataclass(frozen=True)
+class TrainingItem:
+    id: str
+    title: str
+    kind: str
+    mode: str
+    capabilities: tuple[str, ...]
+    roles: tuple[str, ...]
+    sw_specific: bool
+    scope: str  # national | local
+    status: str  # mandatory | entitlement | optional
+    embedded: bool
+    duration: str
+    provider: str = ""
+    notes: str = ""
+    sources: tuple[Source, ...] = ()
+
+    @property
+    def preference(self) -> int:
+        """Ranking used when several items close the same gaps: social-work specific first,
+        then national, then practice-embedded (the Iriss report's REC2 and REC6)."""
+        return 4 * self.sw_specific + 2 * (self.scope == "national") + self.embedded
+
+
+@dataclass(frozen=True)
+class ServiceArea:
+    slug: str
+    title: str
+    sources: tuple[Source, ...] = ()
+
+
+@dataclass(frozen=True, eq=False)
+class Framework:
+    """A whole framework document. Compared by identity; hashing is by id and version."""
+
+    id: str
+    title: str
+    version: str
+    jurisdiction: str
+    national_framework_ref: str
+    scale_name: str
+    scale_why: str
+    levels: tuple[Level, ...]
+    tracks: tuple[tuple[str, str], ...]
+    stages: tuple[tuple[int, str], ...]
+    service_areas: dict[str, ServiceArea]
+    capabilities: dict[str, Capability]
+    roles: dict[str, Role]
+    transitions: tuple[Transition, ...]
+    training: dict[str, TrainingItem]
+    documents: dict[str, dict] = field(default_factory=dict)
+    notes: tuple[str, ...] = ()
+
+    def __hash__(self) -> int:
+        return hash((self.id, self.version, id(self)))
+
+    def level(self, number: int) -> Level:
+        """The scale level with this number (with its label and descriptor)."""
+        return next(level for level in self.levels if level.level == number)
+
+    @property
+    def max_level(self) -> int:
+        return max(level.level for level in self.levels)
+
+    @cached_property
+    def graph(self) -> nx.DiGraph:
+        """The role graph, built once for this framework version."""
+        from pathways.graph import build_graph
+
+        return build_graph(self)
+
+    def transition(self, source: str, target: str) -> Transition:
+        return self.graph.edges[source, target]["transition"]
+
+    def training_for_role(self, slug: str) -> list[TrainingItem]:
+        return [item for item in self.training.values() if slug in item.roles]

@@ -1,0 +1,63 @@
+from __future__ import annotations
+
+from flask import abort, render_template
+
+from pathways.layout import layout_map
+from planner.explore import bp
+from planner.frameworks import NoFramework, current_framework
+
+
+def _framework():
+    try:
+        return current_framework()
+    except NoFramework as exc:
+        abort(503, description=str(exc))
+
+
+@bp.get("/")
+def role_map():
+    framework = _framework()
+    by_track = []
+    for track, title in framework.tracks:
+        roles = sorted(
+            (r for r in framework.roles.values() if r.track == track),
+            key=lambda r: (r.stage, r.title),
+        )
+        if roles:
+            by_track.append((title, roles))
+    next_roles = {
+        slug: [framework.roles[s].title for s in framework.graph.successors(slug)]
+        for slug in framework.roles
+    }
+    return render_template(
+        "explore/map.html",
+        framework=framework,
+        layout=layout_map(framework),
+        by_track=by_track,
+        stage_titles=dict(framework.stages),
+        next_roles=next_roles,
+    )
+
+
+@bp.get("/roles/<slug>")
+def role_page(slug: str):
+    framework = _framework()
+    role = framework.roles.get(slug)
+    if role is None:
+        abort(404, description=f"There is no role called '{slug}'. The role map lists every role.")
+    graph = framework.graph
+    return render_template(
+        "explore/role.html",
+        framework=framework,
+        role=role,
+        requirements=[
+            (framework.capabilities[c], lv, framework.level(lv)) for c, lv in role.requirements
+        ],
+        training=framework.training_for_role(slug),
+        from_roles=[framework.roles[s] for s in graph.predecessors(slug)],
+        to_roles=[
+            (framework.roles[s], graph.edges[slug, s]["transition"]) for s in graph.successors(slug)
+        ],
+        stage_title=dict(framework.stages).get(role.stage, ""),
+        track_title=dict(framework.tracks).get(role.track, role.track),
+    )

@@ -1,0 +1,32 @@
+"""ORM models. The schema only ever changes through an Alembic revision in migrations/."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Mapped, mapped_column
+
+from planner.extensions import db
+
+
+def _now() -> datetime:
+    return datetime.now(UTC)
+
+
+class FrameworkVersion(db.Model):
+    """One stored version of a framework document. Exactly one version is current."""
+
+    __tablename__ = "framework_version"
+    __table_args__ = (
+        sa.UniqueConstraint("framework_id", "checksum", name="uq_framework_version_checksum"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    framework_id: Mapped[str] = mapped_column(sa.String(64), index=True)
+    version: Mapped[str] = mapped_column(sa.String(64))
+    title: Mapped[str] = mapped_column(sa.String(200))
+    document: Mapped[str] = mapped_column(sa.Text)
+    checksum: Mapped[str] = mapped_column(sa.String(64))
+    is_current: Mapped[bool] = mapped_column(default=False)
+    created_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=_now)
