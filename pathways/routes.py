@@ -4,7 +4,7 @@ unmet prerequisites and recommended training."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from itertools import islice
+from itertools import islice, pairwise
 
 import networkx as nx
 
@@ -78,7 +78,7 @@ def route_from_roles(
     graph = framework.graph
     steps = []
     elapsed = 0.0
-    for source, target in zip(roles, roles[1:], strict=False):
+    for source, target in pairwise(roles):
         if not graph.has_edge(source, target):
             raise NoRoute(f"there is no transition from '{source}' to '{target}'")
         transition = graph.edges[source, target]["transition"]

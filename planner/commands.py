@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import click
+from flask.cli import with_appcontext
 
 from pathways.errors import FrameworkError
 from planner.frameworks import load_default, store_framework
@@ -12,6 +13,7 @@ from planner.frameworks import load_default, store_framework
 
 @click.command("load-framework")
 @click.argument("path", required=False, type=click.Path(dir_okay=False, path_type=Path))
+@with_appcontext
 def load_framework_command(path: Path | None) -> None:
     """Load a framework file (default: the Scottish framework) as the current version."""
     try:

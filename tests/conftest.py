@@ -21,7 +21,9 @@ def framework():
 @pytest.fixture
 def empty_app(tmp_path):
     """An app on a fresh, fully migrated SQLite database with no framework loaded."""
-    app = create_app({"TESTING": True, "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'test.sqlite'}"})
+    app = create_app(
+        {"TESTING": True, "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'test.sqlite'}"}
+    )
     with app.app_context():
         upgrade()
     return app

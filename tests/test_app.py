@@ -1,0 +1,124 @@
+"""Flask client tests: the role map, role pages, errors, the load command and migrations."""
+
+from __future__ import annotations
+
+import re
+
+import sqlalchemy as sa
+from flask_migrate import downgrade, upgrade
+
+from planner.extensions import db
+from planner.models import FrameworkVersion
+
+
+def test_map_shows_an_svg_with_every_role_linked(client, framework):
+    response = client.get("/")
+    assert response.status_code == 200
+    html = response.get_data(as_text=True)
+    svg = html[html.index("<svg") : html.index("</svg>")]
+    assert 'aria-labelledby="map-title map-desc"' in svg
+    for slug in framework.roles:
+        assert f'href="/roles/{slug}"' in svg
+    assert svg.count('class="node positional"') == sum(
+        r.positional for r in framework.roles.values()
+    )
+    assert svg.count('class="node non-positional"') == sum(
+        not r.positional for r in framework.roles.values()
+    )
+    assert svg.count('class="edge"') == len(framework.transitions)
+
+
+def test_map_has_a_text_alternative_by_track_and_stage(client, framework):
+    html = client.get("/").get_data(as_text=True)
+    alt = html[html.index('id="roles-list"') :]
+    for role in framework.roles.values():
+        assert f">{role.title}</a>" in alt.replace("&#39;", "'")
+    assert "Expert and research (non-management)" in alt
+    assert "non-management role" in alt and "leads to" in alt
+    assert "<script" not in html  # works without JavaScript
+
+
+def test_every_role_page(client, framework):
+    for slug, role in framework.roles.items():
+        response = client.get(f"/roles/{slug}")
+        assert response.status_code == 200, slug
+        html = response.get_data(as_text=True).replace("&#39;", "'").replace("&amp;", "&")
+        assert f"<h1>{role.title}</h1>" in html
+        assert "Capabilities required" in html and "Sources" in html
+        assert (
+            "Management (positional) role" if role.positional else "Non-management role"
+        ) in html
+
+
+def test_cswo_page_lists_duties_and_sources(client):
+    html = client.get("/roles/cswo").get_data(as_text=True)
+    assert "secure accommodation" in html
+    assert "Social Work (Scotland) Act 1968" in html
+    assert "<q>in terms of leadership in a local authority" in html
+
+
+def test_senior_social_worker_page_shows_the_training_gap(client):
+    html = client.get("/roles/senior_social_worker").get_data(as_text=True)
+    assert (
+        "Training gap." in html and "there is no specific training for that level of worker" in html
+    )
+
+
+def test_role_page_shows_levels_with_descriptors_and_moves(client):
+    html = client.get("/roles/social_worker").get_data(as_text=True)
+    assert "3 – Competent" in html and "Plans and acts independently" in html
+    assert (
+        'href="/roles/mental_health_officer"' in html
+        and "Hold the Mental Health Officer Award" in html
+    )
+
+
+def test_unknown_role_is_a_friendly_404(client):
+    response = client.get("/roles/chief")
+    assert response.status_code == 404
+    html = response.get_data(as_text=True)
+    assert (
+        "There is no role called 'chief'" in html.replace("&#39;", "'") and "Traceback" not in html
+    )
+
+
+def test_without_a_framework_the_map_explains_what_to_do(empty_app):
+    response = empty_app.test_client().get("/")
+    assert response.status_code == 503
+    assert "load-framework" in response.get_data(as_text=True)
+
+
+def test_load_framework_command_is_idempotent(empty_app, tmp_path):
+    runner = empty_app.test_cli_runner()
+    first = runner.invoke(args=["load-framework"])
+    assert first.exit_code == 0 and "loaded; it is now current" in first.output
+    second = runner.invoke(args=["load-framework"])
+    assert "already loaded" in second.output
+    with empty_app.app_context():
+        assert db.session.scalar(sa.select(sa.func.count()).select_from(FrameworkVersion)) == 1
+
+
+def test_load_framework_command_rejects_a_bad_file_and_writes_nothing(empty_app, tmp_path):
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("framework: {id: x}\n")
+    result = empty_app.test_cli_runner().invoke(args=["load-framework", str(bad)])
+    assert result.exit_code != 0 and "bad.yaml:1" in result.output
+    with empty_app.app_context():
+        assert db.session.scalar(sa.select(sa.func.count()).select_from(FrameworkVersion)) == 0
+
+
+def test_static_css_is_served_locally(client):
+    html = client.get("/").get_data(as_text=True)
+    links = re.findall(r'(?:href|src)="([^"]+\.(?:css|js))"', html)
+    assert links and all(link.startswith("/static/") for link in links)
+    response = client.get(links[0])
+    assert response.status_code == 200
+    response.close()
+
+
+def test_migrations_downgrade_to_base_and_upgrade_again(app):
+    with app.app_context():
+        downgrade(revision="base")
+        assert "framework_version" not in sa.inspect(db.engine).get_table_names()
+        upgrade()
+        assert "framework_version" in sa.inspect(db.engine).get_table_names()
