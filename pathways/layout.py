@@ -12,13 +12,14 @@ from pathways.model import Framework
 
 __all__ = ["NodeBox", "Edge", "Lane", "MapLayout", "layout_map"]
 
-COL_WIDTH = 190
-NODE_WIDTH = 160
-NODE_HEIGHT = 58
-ROW_GAP = 14
-LANE_PAD = 12
-LEFT = 150  # room for lane labels
-TOP = 40  # room for stage labels
+COL_WIDTH = 172
+NODE_WIDTH = 146
+NODE_HEIGHT = 54
+ROW_GAP = 12
+LANE_PAD = 10
+LANE_LABEL = 22  # room above a lane's nodes for its label
+LEFT = 10
+TOP = 48  # room for two-line stage labels
 
 
 @dataclass(frozen=True)
@@ -94,7 +95,7 @@ def layout_map(framework: Framework) -> MapLayout:
     y = TOP
     for track, title in used_tracks:
         depth = max(len(v) for k, v in cells.items() if k[0] == track)
-        height = depth * NODE_HEIGHT + (depth - 1) * ROW_GAP + 2 * LANE_PAD
+        height = LANE_LABEL + depth * NODE_HEIGHT + (depth - 1) * ROW_GAP + 2 * LANE_PAD
         lanes.append(Lane(track, title, y, height))
         for (cell_track, stage), slugs in cells.items():
             if cell_track != track:
@@ -106,7 +107,7 @@ def layout_map(framework: Framework) -> MapLayout:
                     role.title,
                     _wrap(role.title),
                     LEFT + col[stage] * COL_WIDTH + (COL_WIDTH - NODE_WIDTH) / 2,
-                    y + LANE_PAD + i * (NODE_HEIGHT + ROW_GAP),
+                    y + LANE_LABEL + LANE_PAD + i * (NODE_HEIGHT + ROW_GAP),
                     NODE_WIDTH,
                     NODE_HEIGHT,
                     role.positional,

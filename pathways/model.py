@@ -209,5 +209,14 @@ class Framework:
     def transition(self, source: str, target: str) -> Transition:
         return self.graph.edges[source, target]["transition"]
 
+    @cached_property
+    def _training_by_role(self) -> dict[str, tuple[TrainingItem, ...]]:
+        index: dict[str, list[TrainingItem]] = {}
+        for item in self.training.values():
+            for role in item.roles:
+                index.setdefault(role, []).append(item)
+        return {role: tuple(items) for role, items in index.items()}
+
     def training_for_role(self, slug: str) -> list[TrainingItem]:
-        return [item for item in self.training.values() if slug in item.roles]
+        """Catalogue items aimed at this role, in catalogue order."""
+        return list(self._training_by_role.get(slug, ()))

@@ -47,29 +47,22 @@ def recommend_training(
     """
     roles = set(roles)
     held = person.held_items if person else frozenset()
-    pool = catalogue if catalogue is not None else framework.training.values()
-    candidates = [item for item in pool if roles & set(item.roles) and item.id not in held]
+    if catalogue is None:
+        pool = {
+            item.id: item for role in roles for item in framework.training_for_role(role)
+        }.values()
+    else:
+        pool = [item for item in catalogue if roles & set(item.roles)]
+    # Sorted by preference, then id: max() keeps the first of equals, so ties break stably.
+    candidates = sorted((i for i in pool if i.id not in held), key=lambda i: (-i.preference, i.id))
     remaining = {gap.capability for gap in gaps}
     chosen = []
-    while remaining:
-        best = max(
-            candidates,
-            key=lambda item: (
-                len(remaining & set(item.capabilities)),
-                item.preference,
-                _neg(item.id),
-            ),
-            default=None,
-        )
-        if best is None or not remaining & set(best.capabilities):
+    while remaining and candidates:
+        best = max(candidates, key=lambda item: len(remaining.intersection(item.capabilities)))
+        covers = tuple(sorted(remaining.intersection(best.capabilities)))
+        if not covers:
             break
-        covers = tuple(sorted(remaining & set(best.capabilities)))
         chosen.append(Recommended(best, covers))
         remaining -= set(covers)
         candidates.remove(best)
     return Recommendation(tuple(chosen), tuple(sorted(remaining)))
-
-
-def _neg(text: str) -> tuple[int, ...]:
-    # max() with a stable alphabetical tie-break: smaller id wins.
-    return tuple(-ord(ch) for ch in text)

@@ -32,6 +32,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     register_blueprints(app)
     register_commands(app)
     register_errorhandlers(app)
+    app.jinja_env.filters["split_lines"] = str.splitlines
     return app
 
 

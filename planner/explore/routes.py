@@ -50,8 +50,10 @@ def role_page(slug: str):
         "explore/role.html",
         framework=framework,
         role=role,
-        requirements=[
-            (framework.capabilities[c], lv, framework.level(lv)) for c, lv in role.requirements
+        requirements=[  # in the framework's capability order: SSSC first, then practice
+            (cap, role.required[slug], framework.level(role.required[slug]))
+            for slug, cap in framework.capabilities.items()
+            if slug in role.required
         ],
         training=framework.training_for_role(slug),
         from_roles=[framework.roles[s] for s in graph.predecessors(slug)],

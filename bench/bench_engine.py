@@ -1,0 +1,85 @@
+"""Benchmark: route + gaps + training + Iriss checks (k=3), default and generated frameworks.
+
+Run on demand (never as a timed test):  make bench   or   .venv/bin/python bench/bench_engine.py
+Reports the median of many timed runs, all measured in the same process, so the figures
+can be compared with each other. Targets (issue 2): under 5 ms on the default framework,
+under 100 ms at 1,000 roles.
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import time
+from pathlib import Path
+
+from pathways.iriss import check_route
+from pathways.loader import default_framework, framework_from_data
+from pathways.person import load_profile
+from pathways.routes import find_routes
+from pathways.synthetic import synthetic_document
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def plan_once(framework, source, target, person):
+    routes = find_routes(framework, source, target, person, k=3)
+    return routes, check_route(framework, routes[0], person)
+
+
+def measure(framework, source, target, person, repeat):
+    plan_once(framework, source, target, person)  # warm caches (graph, schema) outside the timing
+    times = []
+    for _ in range(repeat):
+        start = time.perf_counter()
+        plan_once(framework, source, target, person)
+        times.append(time.perf_counter() - start)
+    return statistics.median(times) * 1000, min(times) * 1000
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument(
+        "--repeat", type=int, default=200, help="timed runs per case (fewer for 1,000 roles)"
+    )
+    args = parser.parse_args()
+    fw = default_framework()
+    profile = load_profile(ROOT / "docs" / "examples" / "profile.json", fw)
+    cases = [
+        (
+            "default (15 roles) social_worker -> cswo",
+            fw,
+            "social_worker",
+            "cswo",
+            profile,
+            args.repeat,
+        ),
+        (
+            "default (15 roles) social_worker -> consultant",
+            fw,
+            "social_worker",
+            "consultant_social_worker",
+            profile,
+            args.repeat,
+        ),
+    ]
+    for size in (100, 1000):
+        synthetic = framework_from_data(synthetic_document(size, seed=7), f"synthetic-{size}")
+        cases.append(
+            (
+                f"generated ({size} roles, {len(synthetic.transitions)} transitions) student -> cswo",
+                synthetic,
+                "student",
+                "cswo",
+                None,
+                max(20, args.repeat // (size // 50)),
+            )
+        )
+    print(f"{'case':<70} {'median ms':>10} {'min ms':>8} {'runs':>5}")
+    for label, framework, source, target, person, repeat in cases:
+        median, best = measure(framework, source, target, person, repeat)
+        print(f"{label:<70} {median:>10.2f} {best:>8.2f} {repeat:>5}")
+
+
+if __name__ == "__main__":
+    main()
