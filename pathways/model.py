@@ -40,15 +40,6 @@ class Source:
     quote: str | None = None
     cite: str | None = None
 
-    def as_text(self, documents: dict[str, dict] | None = None) -> str:
-        parts = []
-        if self.doc:
-            title = (documents or {}).get(self.doc, {}).get("title", self.doc)
-            parts.append(f"{title}: \u201c{self.quote}\u201d" if self.quote else title)
-        if self.cite:
-            parts.append(self.cite)
-        return "; ".join(parts)
-
     def as_json(self) -> dict:
         return {
             k: v for k, v in (("doc", self.doc), ("quote", self.quote), ("cite", self.cite)) if v

@@ -181,3 +181,42 @@ def test_mutated_framework_documents_are_rejected_cleanly(data):
         framework_from_data(doc)
     except FrameworkError as exc:
         assert exc.problems and all(p.message for p in exc.problems)
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.data())
+def test_profiles_round_trip_through_json(data):
+    from pathways.loader import default_framework
+    from pathways.person import person_to_json
+
+    fw = default_framework()
+    raw = {
+        "current_role": data.draw(st.sampled_from(sorted(fw.roles))),
+        "years_qualified": data.draw(st.integers(0, 40)),
+        "service_areas": data.draw(
+            st.dictionaries(st.sampled_from(sorted(fw.service_areas)), st.integers(0, 30))
+        ),
+        "ratings": data.draw(
+            st.dictionaries(st.sampled_from(sorted(fw.capabilities)), st.integers(0, 5))
+        ),
+        "completed_training": data.draw(
+            st.lists(st.sampled_from(sorted(fw.training)), unique=True)
+        ),
+        "preferences": {"line_management": data.draw(st.booleans())},
+        "plan_items": data.draw(
+            st.lists(
+                st.fixed_dictionaries(
+                    {"item": st.sampled_from(sorted(fw.training))},
+                    optional={
+                        "role": st.sampled_from(sorted(fw.roles)),
+                        "status": st.sampled_from(["planned", "done"]),
+                        "due": st.dates().map(str),
+                    },
+                ),
+                max_size=4,
+            )
+        ),
+    }
+    person = parse_profile(raw, fw)
+    again = parse_profile(json.loads(json.dumps(person_to_json(person))), fw)
+    assert again == person

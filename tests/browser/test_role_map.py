@@ -1,0 +1,54 @@
+"""The role map and role pages in a real browser: accessibility, keyboard, print."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.browser.conftest import check_accessibility
+
+pytestmark = pytest.mark.browser
+
+
+def test_map_is_accessible_and_shows_every_role(page, live_server, framework):
+    page.goto(live_server + "/")
+    assert page.locator("svg.role-map").is_visible()
+    assert page.locator("svg.role-map a.node").count() == len(framework.roles)
+    check_accessibility(page, "role-map")
+
+
+def test_keyboard_user_reaches_a_role_page_from_the_map(page, live_server):
+    page.goto(live_server + "/")
+    page.keyboard.press("Tab")  # skip link first
+    assert page.evaluate("document.activeElement.textContent") == "Skip to main content"
+    # Tab through to the first role in the picture (the student), then open it with Enter.
+    for _ in range(10):
+        page.keyboard.press("Tab")
+        label = page.evaluate("document.activeElement.getAttribute('aria-label') || ''")
+        if label.startswith("Social work student"):
+            break
+    else:
+        pytest.fail("the first role in the map never received keyboard focus")
+    page.keyboard.press("Enter")
+    page.wait_for_url("**/roles/student")
+    assert page.locator("h1").inner_text() == "Social work student"
+
+
+def test_role_pages_are_accessible(page, live_server):
+    for slug in ("cswo", "senior_social_worker", "mental_health_officer"):
+        page.goto(f"{live_server}/roles/{slug}")
+        check_accessibility(page, f"role-{slug}")
+
+
+def test_not_found_page_is_accessible(page, live_server):
+    response = page.goto(live_server + "/roles/nobody")
+    assert response.status == 404
+    check_accessibility(page, "not-found")
+
+
+def test_print_hides_navigation_and_keeps_the_map(page, live_server):
+    page.goto(live_server + "/")
+    page.emulate_media(media="print")
+    assert not page.locator(".site-header").is_visible()
+    assert page.locator("svg.role-map").is_visible()
+    pdf = page.pdf()
+    assert pdf.startswith(b"%PDF")
