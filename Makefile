@@ -5,7 +5,7 @@ FLASK := $(VENV)/bin/flask --app planner
 HOST ?= 127.0.0.1
 PORT ?= 5000
 
-.PHONY: run test install install-dev lint format migrate load-framework bench clean
+.PHONY: run test install install-dev lint format migrate load-framework load-demo bench clean
 
 $(PY):
 	python3 -m venv $(VENV)
@@ -23,7 +23,10 @@ migrate: install
 load-framework: migrate
 	$(FLASK) load-framework
 
-run: load-framework
+load-demo: load-framework
+	$(FLASK) load-demo
+
+run: load-demo
 	@echo "Pathways is at http://$(HOST):$(PORT)/ (Ctrl-C to stop)"
 	$(FLASK) run --host $(HOST) --port $(PORT)
 

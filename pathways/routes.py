@@ -14,7 +14,18 @@ from pathways.model import Framework
 from pathways.person import Person
 from pathways.training import Recommended, recommend_training
 
-__all__ = ["Step", "Route", "Option", "OBJECTIVES", "find_routes", "route_from_roles", "options"]
+__all__ = [
+    "Step",
+    "Route",
+    "Option",
+    "Alternative",
+    "OBJECTIVES",
+    "ALTERNATIVE_LABELS",
+    "find_routes",
+    "route_from_roles",
+    "options",
+    "alternative_routes",
+]
 
 OBJECTIVES = ("quickest", "fewest_gaps")
 
@@ -176,3 +187,47 @@ def options(
         if slug != source
     ]
     return sorted(result, key=lambda o: (o.years, framework.roles[o.role].stage, o.role))
+
+
+@dataclass(frozen=True)
+class Alternative:
+    labels: tuple[str, ...]  # e.g. ("quickest", "fewest_gaps")
+    route: Route
+
+
+ALTERNATIVE_LABELS = {
+    "quickest": "Quickest",
+    "fewest_gaps": "Fewest gaps",
+    "no_line_management": "Without line management",
+}
+
+
+def alternative_routes(
+    framework: Framework, source: str, target: str, person: Person | None = None
+) -> list[Alternative]:
+    """Up to three labelled routes: quickest, fewest gaps for this person, and without line
+    management (when the target allows one). A route that wins on several counts appears once
+    with all its labels. The person's preference decides which comes first.
+
+    >>> from pathways.loader import default_framework
+    >>> [a.labels for a in alternative_routes(default_framework(), "social_worker", "consultant_social_worker")]
+    [('quickest', 'fewest_gaps', 'no_line_management')]
+    """
+    found: dict[tuple[str, ...], list[str]] = {}
+    routes: dict[tuple[str, ...], Route] = {}
+    asks = [("quickest", {"objective": "quickest"}), ("fewest_gaps", {"objective": "fewest_gaps"})]
+    if not framework.roles[target].positional:
+        asks.append(("no_line_management", {"avoid_positional": True}))
+    for label, kwargs in asks:
+        try:
+            [route] = find_routes(framework, source, target, person, k=1, **kwargs)
+        except NoRoute:
+            continue
+        found.setdefault(route.roles, []).append(label)
+        routes[route.roles] = route
+    result = [Alternative(tuple(labels), routes[roles]) for roles, labels in found.items()]
+    if person is not None and not person.line_management:
+        result.sort(key=lambda a: "no_line_management" not in a.labels)
+    if not result:
+        raise NoRoute(f"no route from '{source}' to '{target}'")
+    return result

@@ -1,4 +1,4 @@
-"""Flask CLI commands."""
+"""Flask CLI commands: load-framework, load-demo, create-user."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ import click
 from flask.cli import with_appcontext
 
 from pathways.errors import FrameworkError
-from planner.frameworks import load_default, store_framework
+from planner.frameworks import current_framework, load_default, store_framework
 
 
 @click.command("load-framework")
@@ -27,3 +27,46 @@ def load_framework_command(path: Path | None) -> None:
         raise click.ClickException(f"{path}: cannot be read: {exc.strerror}") from None
     state = "loaded" if created else "already loaded"
     click.echo(f"Framework '{version.title}' version {version.version} {state}; it is now current.")
+
+
+@click.command("load-demo")
+@with_appcontext
+def load_demo_command() -> None:
+    """Load the demo organisation and accounts (once) and print the logins."""
+    from planner.demo import DEMO_PASSWORD, load_demo
+
+    logins = load_demo(current_framework())
+    click.echo(f"Demo accounts (password for all: {DEMO_PASSWORD}):")
+    for email, description in logins:
+        click.echo(f"  {email:<30} {description}")
+
+
+@click.command("create-user")
+@click.option("--email", required=True)
+@click.option("--name", required=True)
+@click.option(
+    "--role",
+    "roles",
+    multiple=True,
+    default=["admin"],
+    show_default=True,
+    type=click.Choice(["practitioner", "manager", "ld", "admin"]),
+)
+@with_appcontext
+def create_user_command(email: str, name: str, roles) -> None:
+    """Create an account and print a one-time set-password link."""
+    import os
+
+    from flask import current_app, url_for
+
+    from planner.auth.operations import EmailTaken, create_user
+    from planner.auth.tokens import make_token
+
+    try:
+        user = create_user(name, email, roles)
+    except EmailTaken:
+        raise click.ClickException(f"an account with the email {email} already exists") from None
+    click.echo(f"Created {user.email}. Set-password link (valid 14 days, works once):")
+    base = os.environ.get("PATHWAYS_BASE_URL", "http://127.0.0.1:5000")
+    with current_app.test_request_context(base_url=base):
+        click.echo(url_for("auth.set_password", token=make_token(user), _external=True))

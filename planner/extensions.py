@@ -1,8 +1,10 @@
 """Extensions as unbound singletons, initialised in ``create_app``."""
 
 from flask_htmx import HTMX
+from flask_login import LoginManager
 from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
+from flask_wtf.csrf import CSRFProtect
 from sqlalchemy import MetaData
 
 # Stable constraint names, so migrations are reproducible on SQLite and PostgreSQL alike.
@@ -17,3 +19,8 @@ NAMING_CONVENTION = {
 db = SQLAlchemy(metadata=MetaData(naming_convention=NAMING_CONVENTION))
 migrate = Migrate(render_as_batch=True)
 htmx = HTMX()
+csrf = CSRFProtect()
+login_manager = LoginManager()
+login_manager.login_view = "auth.login"
+login_manager.login_message = "Sign in to see this page."
+login_manager.login_message_category = "info"

@@ -12,7 +12,13 @@ from pathways.model import Framework
 from planner.extensions import db
 from planner.models import FrameworkVersion
 
-__all__ = ["store_framework", "current_framework", "current_version", "NoFramework"]
+__all__ = [
+    "store_framework",
+    "current_framework",
+    "current_version",
+    "NoFramework",
+    "framework_or_503",
+]
 
 
 class NoFramework(LookupError):
@@ -68,3 +74,13 @@ def _parsed(version_id: int, checksum: str, text: str) -> Framework:
 def current_framework() -> Framework:
     version = current_version()
     return _parsed(version.id, version.checksum, version.document)
+
+
+def framework_or_503() -> Framework:
+    """The current framework, or a clear 503 page saying how to load one."""
+    from flask import abort
+
+    try:
+        return current_framework()
+    except NoFramework as exc:
+        abort(503, description=str(exc))

@@ -43,7 +43,14 @@ def empty_app(request, tmp_path):
         url = POSTGRES_URL
     else:
         url = f"sqlite:///{tmp_path / 'test.sqlite'}"
-    app = create_app({"TESTING": True, "SQLALCHEMY_DATABASE_URI": url})
+    app = create_app(
+        {
+            "TESTING": True,
+            "SQLALCHEMY_DATABASE_URI": url,
+            "WTF_CSRF_ENABLED": False,
+            "SECRET_KEY": "test",
+        }
+    )
     with app.app_context():
         upgrade()
     yield app
@@ -67,3 +74,46 @@ def client(app):
 @pytest.fixture
 def runner(app):
     return app.test_cli_runner()
+
+
+PASSWORD = "correct horse battery"
+
+
+@pytest.fixture
+def make_user(app):
+    """Create a user with a profile: make_user("a@x", current_role="social_worker", roles=[...])."""
+    from planner.auth.operations import create_user
+    from planner.models import Profile
+
+    def make(
+        email="prac@example.org",
+        *,
+        roles=("practitioner",),
+        name=None,
+        current_role="social_worker",
+        years_qualified=4,
+        line_management=True,
+        **fields,
+    ):
+        with app.app_context():
+            user = create_user(
+                name or email.split("@")[0].title(), email, roles, password=PASSWORD, **fields
+            )
+            profile = db.session.get(Profile, user.id)
+            profile.current_role = current_role
+            profile.years_qualified = years_qualified
+            profile.line_management = line_management
+            db.session.commit()
+            return user.id
+
+    return make
+
+
+@pytest.fixture
+def login(client):
+    def do(email="prac@example.org", password=PASSWORD):
+        response = client.post("/login", data={"email": email, "password": password})
+        assert response.status_code == 302, response.get_data(as_text=True)[-500:]
+        return client
+
+    return do

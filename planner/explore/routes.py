@@ -4,14 +4,7 @@ from flask import abort, render_template
 
 from pathways.layout import layout_map
 from planner.explore import bp
-from planner.frameworks import NoFramework, current_framework
-
-
-def _framework():
-    try:
-        return current_framework()
-    except NoFramework as exc:
-        abort(503, description=str(exc))
+from planner.frameworks import framework_or_503 as _framework
 
 
 @bp.get("/")

@@ -9,8 +9,10 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from planner.extensions import db
 
+__all__ = ["FrameworkVersion", "utcnow"]
 
-def _now() -> datetime:
+
+def utcnow() -> datetime:
     return datetime.now(UTC)
 
 
@@ -29,4 +31,4 @@ class FrameworkVersion(db.Model):
     document: Mapped[str] = mapped_column(sa.Text)
     checksum: Mapped[str] = mapped_column(sa.String(64))
     is_current: Mapped[bool] = mapped_column(default=False)
-    created_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=_now)
+    created_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=utcnow)

@@ -1,0 +1,34 @@
+"""Deleting an account and everything that belongs to it."""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+
+from planner.extensions import db
+from planner.models import (
+    CompletedTraining,
+    Plan,
+    PlanItem,
+    Profile,
+    Rating,
+    ServiceAreaYears,
+    User,
+)
+
+
+def delete_account(user: User) -> None:
+    """Delete the user and all their data in one transaction. Done explicitly rather than
+    trusting ON DELETE CASCADE, which SQLite ignores unless foreign keys are switched on."""
+    plan_ids = sa.select(Plan.id).where(Plan.user_id == user.id)
+    db.session.execute(sa.delete(PlanItem).where(PlanItem.plan_id.in_(plan_ids)))
+    for model in (Plan, CompletedTraining, ServiceAreaYears, Rating, Profile):
+        db.session.execute(sa.delete(model).where(model.user_id == user.id))
+    # Ratings this person gave others stay with their owners, without the author.
+    db.session.execute(
+        sa.update(Rating).where(Rating.rated_by_id == user.id).values(rated_by_id=None)
+    )
+    db.session.execute(
+        sa.update(User).where(User.line_manager_id == user.id).values(line_manager_id=None)
+    )
+    db.session.delete(user)
+    db.session.commit()

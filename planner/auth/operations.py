@@ -1,0 +1,40 @@
+from __future__ import annotations
+
+import sqlalchemy as sa
+
+from planner.extensions import db
+from planner.models import Profile, User
+
+
+class EmailTaken(ValueError):
+    pass
+
+
+def create_user(
+    name: str,
+    email: str,
+    roles,
+    *,
+    password: str | None = None,
+    organisation_id=None,
+    team_id=None,
+    line_manager_id=None,
+) -> User:
+    email = email.strip().lower()
+    if db.session.scalar(sa.select(User.id).filter(sa.func.lower(User.email) == email)):
+        raise EmailTaken(email)
+    user = User(
+        name=name.strip(),
+        email=email,
+        organisation_id=organisation_id,
+        team_id=team_id,
+        line_manager_id=line_manager_id,
+    )
+    user.set_roles(roles)
+    if password:
+        user.set_password(password)
+    db.session.add(user)
+    db.session.flush()
+    db.session.add(Profile(user_id=user.id))
+    db.session.commit()
+    return user

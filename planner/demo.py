@@ -1,0 +1,156 @@
+"""Demo data for `make run`: one organisation, two teams, people at different stages.
+
+Every demo account has the password DEMO_PASSWORD. Never load this into a real deployment.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, timedelta
+
+import sqlalchemy as sa
+
+from planner.auth.operations import create_user
+from planner.extensions import db
+from planner.models import (
+    CompletedTraining,
+    Organisation,
+    Profile,
+    Rating,
+    ServiceAreaYears,
+    Team,
+    User,
+)
+
+DEMO_PASSWORD = "pathways-demo"
+ORGANISATION = "Demo Council Social Work Services"
+
+# email, name, roles, team, current role, years qualified, no line management?, areas, base level
+PEOPLE = [
+    ("admin@demo.pathways", "Alex Admin", ["admin"], None, None, 0, False, {}, None),
+    ("ld@demo.pathways", "Lee Learning", ["ld"], None, None, 0, False, {}, None),
+    (
+        "manager@demo.pathways",
+        "Morgan Manager",
+        ["manager", "practitioner"],
+        "Children and Families East",
+        "service_manager",
+        18,
+        False,
+        {"children_families": 12, "justice": 4},
+        4,
+    ),
+    (
+        "teammanager@demo.pathways",
+        "Taylor Team-Manager",
+        ["practitioner", "manager"],
+        "Adult Services West",
+        "team_manager",
+        11,
+        False,
+        {"adult_services": 8, "mental_health": 3},
+        3,
+    ),
+    (
+        "senior@demo.pathways",
+        "Sam Senior",
+        ["practitioner"],
+        "Adult Services West",
+        "senior_social_worker",
+        7,
+        False,
+        {"adult_services": 7},
+        3,
+    ),
+    (
+        "practitioner@demo.pathways",
+        "Priya Practitioner",
+        ["practitioner"],
+        "Children and Families East",
+        "social_worker",
+        4,
+        True,
+        {"children_families": 4},
+        2,
+    ),
+    (
+        "nqsw@demo.pathways",
+        "Nico Newly-Qualified",
+        ["practitioner"],
+        "Children and Families East",
+        "nqsw",
+        0.5,
+        False,
+        {"children_families": 0.5},
+        1,
+    ),
+]
+
+
+def load_demo(framework) -> list[tuple[str, str]]:
+    """Create the demo organisation and people, once. Returns (email, description) pairs."""
+    logins = [(email, f"{name} ({', '.join(roles)})") for email, name, roles, *_ in PEOPLE]
+    if db.session.scalar(sa.select(Organisation).filter_by(name=ORGANISATION)):
+        return logins
+    org = Organisation(name=ORGANISATION)
+    teams = {
+        name: Team(name=name, organisation=org)
+        for name in ("Children and Families East", "Adult Services West")
+    }
+    db.session.add(org)
+    db.session.flush()
+    users: dict[str, User] = {}
+    for email, name, roles, team, role, years_q, no_mgmt, areas, base in PEOPLE:
+        user = create_user(
+            name,
+            email,
+            roles,
+            password=DEMO_PASSWORD,
+            organisation_id=org.id,
+            team_id=teams[team].id if team else None,
+        )
+        users[email] = user
+        if role is None:
+            continue
+        profile = db.session.get(Profile, user.id)
+        profile.current_role, profile.years_qualified, profile.line_management = (
+            role,
+            years_q,
+            not no_mgmt,
+        )
+        for area, years in areas.items():
+            db.session.add(ServiceAreaYears(user_id=user.id, area=area, years=years))
+        _ratings(user, framework, base)
+        db.session.add(
+            CompletedTraining(
+                user_id=user.id,
+                item="qualifying_degree",
+                completed_on=date.today() - timedelta(days=int(365 * years_q) + 30),
+            )
+        )
+    manager, team_manager = users["manager@demo.pathways"], users["teammanager@demo.pathways"]
+    for email in ("practitioner@demo.pathways", "nqsw@demo.pathways"):
+        users[email].line_manager_id = manager.id
+    users["senior@demo.pathways"].line_manager_id = team_manager.id
+    team_manager.line_manager_id = manager.id
+    db.session.commit()
+    return logins
+
+
+def _ratings(user: User, framework, base: int) -> None:
+    """Two rounds of self-ratings six months apart, so the history chart has something to show."""
+    earlier = datetime.now(UTC) - timedelta(days=180)
+    for i, slug in enumerate(framework.capabilities):
+        level = max(0, min(framework.max_level, base + (i % 3) - 1))
+        db.session.add(
+            Rating(
+                user_id=user.id,
+                capability=slug,
+                level=max(0, level - 1),
+                kind="self",
+                rated_by_id=user.id,
+                created_at=earlier,
+            )
+        )
+        db.session.add(
+            Rating(user_id=user.id, capability=slug, level=level, kind="self", rated_by_id=user.id)
+        )

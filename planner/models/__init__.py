@@ -1,0 +1,23 @@
+"""ORM models. The schema only ever changes through an Alembic revision in migrations/."""
+
+from planner.models.accounts import ROLES, Organisation, Team, User, UserRole
+from planner.models.frameworks import FrameworkVersion, utcnow
+from planner.models.people import CompletedTraining, Profile, Rating, ServiceAreaYears
+from planner.models.plans import PLAN_ITEM_KINDS, Plan, PlanItem
+
+__all__ = [
+    "ROLES",
+    "Organisation",
+    "Team",
+    "User",
+    "UserRole",
+    "FrameworkVersion",
+    "utcnow",
+    "Profile",
+    "Rating",
+    "ServiceAreaYears",
+    "CompletedTraining",
+    "Plan",
+    "PlanItem",
+    "PLAN_ITEM_KINDS",
+]

@@ -1,0 +1,102 @@
+"""Changes to plans: save a route, add actions, mark them done, delete."""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+
+import sqlalchemy as sa
+
+from pathways.errors import PathwaysError
+from pathways.model import Framework
+from pathways.routes import route_from_roles
+from planner.extensions import db
+from planner.models import Plan, PlanItem, User, utcnow
+
+# A plan action of these kinds counts as the matching catalogue item, so a mentoring
+# arrangement satisfies the Iriss mentoring criterion, a secondment adds a service area, ...
+KIND_ITEMS = {
+    "mentoring": "mentoring_senior_leaders",
+    "secondment": "secondment",
+    "reflection": "protected_reflection_time",
+}
+
+
+class PlanError(ValueError):
+    pass
+
+
+def save_plan(
+    user: User,
+    framework: Framework,
+    version_id: int,
+    current_role: str,
+    target: str,
+    roles: list[str],
+    label: str = "",
+) -> Plan:
+    if not roles or roles[0] != current_role or roles[-1] != target:
+        raise PlanError("The route must start at your current role and end at the target role.")
+    try:
+        route_from_roles(framework, roles)
+    except PathwaysError as exc:
+        raise PlanError(f"That route is not in the current framework: {exc}") from None
+    plan = Plan(
+        user_id=user.id,
+        target_role=target,
+        route_json=json.dumps(roles),
+        label=label[:40],
+        framework_version_id=version_id,
+    )
+    db.session.add(plan)
+    db.session.commit()
+    return plan
+
+
+def owned_plan(user: User, plan_id: int) -> Plan | None:
+    """A plan, only if it belongs to ``user``."""
+    return db.session.scalar(sa.select(Plan).filter_by(id=plan_id, user_id=user.id))
+
+
+def add_item(
+    plan: Plan,
+    framework: Framework,
+    *,
+    kind: str,
+    training_item: str | None,
+    title: str | None,
+    role: str | None,
+    service_area: str | None,
+    due: date | None,
+) -> PlanItem:
+    item_id = training_item or KIND_ITEMS.get(kind)
+    if item_id and item_id not in framework.training:
+        item_id = None
+    if not title:
+        title = (
+            framework.training[item_id].title if item_id else kind.replace("_", " ").capitalize()
+        )
+    item = PlanItem(
+        plan=plan,
+        kind=kind,
+        training_item=item_id,
+        title=title,
+        role=role or None,
+        service_area=service_area or None,
+        due=due,
+    )
+    db.session.add(item)
+    plan.updated_at = utcnow()
+    db.session.commit()
+    return item
+
+
+def set_done(item: PlanItem, done: bool) -> None:
+    item.status = "done" if done else "planned"
+    item.done_at = utcnow() if done else None
+    db.session.commit()
+
+
+def delete_plan(plan: Plan) -> None:
+    db.session.delete(plan)
+    db.session.commit()

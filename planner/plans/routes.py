@@ -1,0 +1,268 @@
+from __future__ import annotations
+
+import json
+
+import sqlalchemy as sa
+from flask import Response, abort, flash, redirect, render_template, request, url_for
+from flask_login import current_user, login_required
+
+from pathways.errors import PathwaysError
+from pathways.iriss import check_route
+from pathways.layout import layout_map
+from pathways.routes import ALTERNATIVE_LABELS, alternative_routes, options, route_from_roles
+from planner.extensions import db, htmx
+from planner.frameworks import current_version, framework_or_503
+from planner.models import Plan, PlanItem
+from planner.people import person_for
+from planner.plans import bp
+from planner.plans.forms import MarkDoneForm, SavePlanForm, item_form_class
+from planner.plans.operations import (
+    PlanError,
+    add_item,
+    delete_plan,
+    owned_plan,
+    save_plan,
+    set_done,
+)
+from planner.plans.views import route_overlay, target_chart
+
+
+def _planner_context(framework, person, target, choice):
+    context = {
+        "framework": framework,
+        "person": person,
+        "target": target,
+        "labels": ALTERNATIVE_LABELS,
+        "options": options(framework, person.current_role, person),
+        "error": None,
+    }
+    reachable = {o.role for o in context["options"]}
+    if not target:
+        return context
+    if target not in framework.roles:
+        context["error"] = f"There is no role called '{target}'. Choose a role from the list."
+        return context
+    if target not in reachable:
+        context["error"] = (
+            f"{framework.roles[target].title} cannot be reached from "
+            f"{framework.roles[person.current_role].title} in this framework."
+        )
+        return context
+    alternatives = alternative_routes(framework, person.current_role, target, person)
+    index = choice if 0 <= choice < len(alternatives) else 0
+    chosen = alternatives[index]
+    context.update(
+        alternatives=alternatives,
+        chosen=chosen,
+        choice=index,
+        overlay=route_overlay(chosen.route, alternatives),
+        layout=layout_map(framework),
+        checks=check_route(framework, chosen.route, person),
+        chart=target_chart(framework, person, target),
+        save_form=SavePlanForm(
+            target=target,
+            route=",".join(chosen.route.roles),
+            label=", ".join(ALTERNATIVE_LABELS[lb] for lb in chosen.labels),
+        ),
+    )
+    return context
+
+
+@bp.get("/planner")
+@login_required
+def planner():
+    framework = framework_or_503()
+    person = person_for(current_user, framework)
+    if person is None:
+        return render_template("plans/planner_start.html")
+    target = request.args.get("target", "").strip()
+    try:
+        choice = int(request.args.get("route", "0"))
+    except ValueError:
+        choice = 0
+    context = _planner_context(framework, person, target, choice)
+    status = 400 if context["error"] else 200
+    if htmx:
+        return render_template("plans/_planner.html", **context), status
+    return render_template("plans/planner.html", **context), status
+
+
+@bp.post("/plans")
+@login_required
+def create_plan():
+    framework = framework_or_503()
+    person = person_for(current_user, framework)
+    form = SavePlanForm()
+    if person is None or not form.validate_on_submit():
+        abort(400, description="Choose a target role and a route before saving a plan.")
+    roles = [r for r in form.route.data.split(",") if r]
+    try:
+        plan = save_plan(
+            current_user,
+            framework,
+            current_version().id,
+            person.current_role,
+            form.target.data,
+            roles,
+            form.label.data or "",
+        )
+    except PlanError as exc:
+        abort(400, description=str(exc))
+    flash("Your plan is saved. Add actions to it below.", "success")
+    return redirect(url_for("plans.plan_detail", plan_id=plan.id))
+
+
+@bp.get("/plans")
+@login_required
+def plan_list():
+    framework = framework_or_503()
+    plans = db.session.scalars(
+        sa.select(Plan).filter_by(user_id=current_user.id).order_by(Plan.created_at.desc())
+    ).all()
+    return render_template("plans/list.html", plans=plans, framework=framework)
+
+
+def _plan_or_404(plan_id: int) -> Plan:
+    plan = owned_plan(current_user, plan_id)
+    if plan is None:
+        abort(404, description="There is no plan with that number in your account.")
+    return plan
+
+
+def _plan_context(plan: Plan):
+    framework = framework_or_503()
+    version = current_version()
+    person = person_for(current_user, framework, plan)
+    route = error = None
+    try:
+        route = route_from_roles(framework, plan.route, person)
+    except PathwaysError as exc:
+        error = f"This route is no longer in the current framework ({exc}). Make a new plan from the planner."
+    checks = check_route(framework, route, person) if route is not None else []
+    recommended = {
+        (rec.item.id, step.target)
+        for step in (route.steps if route else ())
+        for rec in step.training
+    }
+    planned = {(i.training_item, i.role) for i in plan.items}
+    return {
+        "plan": plan,
+        "framework": framework,
+        "person": person,
+        "route": route,
+        "route_error": error,
+        "checks": checks,
+        "changed": plan.framework_version_id != version.id,
+        "current_version": version,
+        "item_form": item_form_class(framework, plan.route)(),
+        "done_form": MarkDoneForm(),
+        "layout": layout_map(framework),
+        "labels": ALTERNATIVE_LABELS,
+        "overlay": route_overlay(route, []) if route else None,
+        "unplanned": recommended - planned,
+    }
+
+
+@bp.get("/plans/<int:plan_id>")
+@login_required
+def plan_detail(plan_id: int):
+    return render_template("plans/plan.html", **_plan_context(_plan_or_404(plan_id)))
+
+
+@bp.post("/plans/<int:plan_id>/items")
+@login_required
+def plan_add_item(plan_id: int):
+    plan = _plan_or_404(plan_id)
+    context = _plan_context(plan)
+    framework = context["framework"]
+    form = context["item_form"]
+    if form.validate_on_submit():
+        item = add_item(
+            plan,
+            framework,
+            kind=form.kind.data,
+            training_item=form.training_item.data or None,
+            title=form.title.data,
+            role=form.role.data,
+            service_area=form.service_area.data,
+            due=form.due.data,
+        )
+        flash(f"Added to your plan: {item.title}.", "success")
+        return redirect(url_for("plans.plan_detail", plan_id=plan.id) + "#actions")
+    return render_template("plans/plan.html", **context), 400
+
+
+@bp.post("/plans/<int:plan_id>/items/<int:item_id>/done")
+@login_required
+def plan_item_done(plan_id: int, item_id: int):
+    plan = _plan_or_404(plan_id)
+    item = db.session.scalar(sa.select(PlanItem).filter_by(id=item_id, plan_id=plan.id))
+    if item is None or not MarkDoneForm().validate_on_submit():
+        abort(404 if item is None else 400)
+    set_done(item, request.form.get("done", "1") == "1")
+    if htmx:
+        return render_template(
+            "plans/_item_row.html",
+            item=item,
+            plan=plan,
+            framework=framework_or_503(),
+            done_form=MarkDoneForm(),
+            announce=True,
+        )
+    flash(f"{'Done' if item.status == 'done' else 'Marked as not done'}: {item.title}.", "success")
+    return redirect(url_for("plans.plan_detail", plan_id=plan.id) + "#actions")
+
+
+@bp.post("/plans/<int:plan_id>/delete")
+@login_required
+def plan_delete(plan_id: int):
+    plan = _plan_or_404(plan_id)
+    if not MarkDoneForm().validate_on_submit():
+        abort(400)
+    delete_plan(plan)
+    flash("The plan is deleted.", "success")
+    return redirect(url_for("plans.plan_list"))
+
+
+@bp.get("/plans/<int:plan_id>.pdf")
+@login_required
+def plan_pdf(plan_id: int):
+    from planner.pdf import render_pdf
+
+    context = _plan_context(_plan_or_404(plan_id))
+    pdf = render_pdf("plans/plan_pdf.html", **context)
+    return Response(
+        pdf,
+        mimetype="application/pdf",
+        headers={"Content-Disposition": f'attachment; filename="pathways-plan-{plan_id}.pdf"'},
+    )
+
+
+@bp.get("/plans/<int:plan_id>.json")
+@login_required
+def plan_json(plan_id: int):
+    plan = _plan_or_404(plan_id)
+    return Response(json.dumps(plan_as_json(plan), indent=2), mimetype="application/json")
+
+
+def plan_as_json(plan: Plan) -> dict:
+    return {
+        "id": plan.id,
+        "target_role": plan.target_role,
+        "route": plan.route,
+        "label": plan.label,
+        "framework_version": plan.framework_version.version,
+        "created_at": plan.created_at.isoformat(),
+        "items": [
+            {
+                "kind": i.kind,
+                "training_item": i.training_item,
+                "title": i.title,
+                "role": i.role,
+                "service_area": i.service_area,
+                "due": i.due.isoformat() if i.due else None,
+                "status": i.status,
+            }
+            for i in plan.items
+        ],
+    }

@@ -1,0 +1,7 @@
+"""A practitioner's own profile, capability self-assessment and completed training."""
+
+from flask import Blueprint
+
+bp = Blueprint("profile", __name__, url_prefix="/profile")
+
+from planner.profile import routes  # noqa: E402,F401

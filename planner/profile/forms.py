@@ -1,0 +1,119 @@
+from __future__ import annotations
+
+from datetime import date
+
+from flask_wtf import FlaskForm
+from govuk_frontend_wtf.wtforms_widgets import (
+    GovCheckboxInput,
+    GovRadioInput,
+    GovSelect,
+    GovSubmitInput,
+    GovTextInput,
+)
+from wtforms import BooleanField, DateField, DecimalField, RadioField, SelectField, SubmitField
+from wtforms.validators import DataRequired, InputRequired, NumberRange, Optional, ValidationError
+
+from pathways.model import Framework
+from planner.widgets import DateInput
+
+
+def _not_future(form, field):
+    if field.data and field.data > date.today():
+        raise ValidationError("The date must be today or in the past")
+
+
+def profile_form_class(framework: Framework):
+    """The profile form, with one 'years in this area' field per service area of the framework."""
+
+    class ProfileForm(FlaskForm):
+        current_role = SelectField(
+            "Your current role",
+            widget=GovSelect(),
+            choices=[("", "Choose your role")]
+            + [
+                (r.slug, r.title)
+                for r in sorted(framework.roles.values(), key=lambda r: (r.stage, r.title))
+            ],
+            validators=[DataRequired("Choose your current role")],
+        )
+        years_qualified = DecimalField(
+            "Years since you qualified",
+            widget=GovTextInput(),
+            places=None,
+            description="Enter 0 if you are a student or have just qualified.",
+            validators=[
+                InputRequired("Enter the years since you qualified, or 0"),
+                NumberRange(0, 60, "Years since you qualified must be between 0 and 60"),
+            ],
+        )
+        registered = BooleanField(
+            "I am registered with the SSSC as a social worker", widget=GovCheckboxInput()
+        )
+        line_management = RadioField(
+            "Would you consider a role that line-manages people?",
+            widget=GovRadioInput(),
+            choices=[("yes", "Yes"), ("no", "No, I want to progress without managing people")],
+            validators=[DataRequired("Say whether you would consider line management")],
+        )
+        extra_hours_per_week = DecimalField(
+            "Extra hours you usually work each week (optional)",
+            widget=GovTextInput(),
+            places=None,
+            description="Used to warn if planned development would add to an already long week.",
+            validators=[Optional(), NumberRange(0, 80, "Extra hours must be between 0 and 80")],
+        )
+        submit = SubmitField("Save profile", widget=GovSubmitInput())
+
+    for area in framework.service_areas.values():
+        setattr(
+            ProfileForm,
+            f"area_{area.slug}",
+            DecimalField(
+                f"Years in {area.title.lower()}",
+                widget=GovTextInput(),
+                places=None,
+                validators=[
+                    Optional(),
+                    NumberRange(0, 60, f"Years in {area.title.lower()} must be between 0 and 60"),
+                ],
+            ),
+        )
+    return ProfileForm
+
+
+def rating_form_class(framework: Framework):
+    class RatingForm(FlaskForm):
+        level = RadioField(
+            "Your level",
+            widget=GovRadioInput(),
+            coerce=int,
+            choices=[(lv.level, f"{lv.level} {lv.label}") for lv in framework.levels],
+            validators=[InputRequired("Choose a level")],
+        )
+        submit = SubmitField("Save rating", widget=GovSubmitInput())
+
+    return RatingForm
+
+
+def training_form_class(framework: Framework):
+    class CompletedTrainingForm(FlaskForm):
+        item = SelectField(
+            "Training or qualification",
+            widget=GovSelect(),
+            choices=[("", "Choose an item")]
+            + sorted(((i.id, i.title) for i in framework.training.values()), key=lambda c: c[1]),
+            validators=[DataRequired("Choose the training you completed")],
+        )
+        completed_on = DateField(
+            "Date completed",
+            widget=DateInput(),
+            format="%d %m %Y",
+            description="For example, 27 3 2024",
+            validators=[
+                DataRequired("Enter the date you completed it, like 27 3 2024"),
+                _not_future,
+            ],
+        )
+        submit = SubmitField("Record training", widget=GovSubmitInput())
+
+    return CompletedTrainingForm

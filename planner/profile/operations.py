@@ -1,0 +1,68 @@
+"""Changes to a person's own profile, ratings and completed training."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import sqlalchemy as sa
+
+from pathways.model import Framework
+from planner.extensions import db
+from planner.models import CompletedTraining, Rating, ServiceAreaYears, User
+from planner.people import profile_for
+
+
+def save_profile(user: User, framework: Framework, data: dict) -> None:
+    profile = profile_for(user)
+    profile.current_role = data["current_role"]
+    profile.years_qualified = float(data["years_qualified"])
+    profile.registered = bool(data["registered"])
+    profile.line_management = data["line_management"] == "yes"
+    extra = data.get("extra_hours_per_week")
+    profile.extra_hours_per_week = float(extra) if extra is not None else None
+    existing = {
+        a.area: a
+        for a in db.session.scalars(sa.select(ServiceAreaYears).filter_by(user_id=user.id))
+    }
+    for slug in framework.service_areas:
+        value = data.get(f"area_{slug}")
+        if value is None or float(value) == 0:
+            if slug in existing:
+                db.session.delete(existing[slug])
+        elif slug in existing:
+            existing[slug].years = float(value)
+        else:
+            db.session.add(ServiceAreaYears(user_id=user.id, area=slug, years=float(value)))
+    db.session.commit()
+
+
+def record_rating(
+    user: User, capability: str, level: int, *, rated_by: User, kind: str = "self"
+) -> Rating:
+    """Add a rating; earlier ratings are kept, so the history is never overwritten."""
+    rating = Rating(
+        user_id=user.id, capability=capability, level=level, kind=kind, rated_by_id=rated_by.id
+    )
+    db.session.add(rating)
+    db.session.commit()
+    return rating
+
+
+def record_training(user: User, item: str, completed_on: date) -> CompletedTraining:
+    row = db.session.scalar(sa.select(CompletedTraining).filter_by(user_id=user.id, item=item))
+    if row is None:
+        row = CompletedTraining(user_id=user.id, item=item, completed_on=completed_on)
+        db.session.add(row)
+    else:
+        row.completed_on = completed_on
+    db.session.commit()
+    return row
+
+
+def remove_training(user: User, row_id: int) -> bool:
+    row = db.session.scalar(sa.select(CompletedTraining).filter_by(user_id=user.id, id=row_id))
+    if row is None:
+        return False
+    db.session.delete(row)
+    db.session.commit()
+    return True

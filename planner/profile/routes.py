@@ -1,0 +1,147 @@
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+import sqlalchemy as sa
+from flask import abort, flash, redirect, render_template, request, url_for
+from flask_login import current_user, login_required
+
+from planner.charts import history_chart
+from planner.extensions import db, htmx
+from planner.frameworks import framework_or_503
+from planner.models import CompletedTraining, ServiceAreaYears
+from planner.people import latest_ratings, profile_for, rating_history
+from planner.profile import bp
+from planner.profile.forms import profile_form_class, rating_form_class, training_form_class
+from planner.profile.operations import record_rating, record_training, remove_training, save_profile
+
+
+@bp.route("", methods=["GET", "POST"])
+@login_required
+def profile():
+    framework = framework_or_503()
+    profile = profile_for(current_user)
+    form_class = profile_form_class(framework)
+    areas = {
+        a.area: a.years
+        for a in db.session.scalars(sa.select(ServiceAreaYears).filter_by(user_id=current_user.id))
+    }
+    if request.method == "GET":
+        form = form_class(
+            current_role=profile.current_role or "",
+            years_qualified=profile.years_qualified,
+            registered=profile.registered,
+            line_management="yes" if profile.line_management else "no",
+            extra_hours_per_week=profile.extra_hours_per_week,
+            **{f"area_{slug}": areas.get(slug) for slug in framework.service_areas},
+        )
+    else:
+        form = form_class()
+    if form.validate_on_submit():
+        save_profile(current_user, framework, form.data)
+        flash("Your profile is saved.", "success")
+        return redirect(url_for("profile.profile"))
+    rated = latest_ratings(current_user.id)
+    return render_template(
+        "profile/profile.html",
+        form=form,
+        framework=framework,
+        profile=profile,
+        area_fields=[form[f"area_{slug}"] for slug in framework.service_areas],
+        rated_count=sum(1 for c in framework.capabilities if c in rated),
+    )
+
+
+def _rating_context(framework, capability_slug, form=None, saved=False):
+    rated = latest_ratings(current_user.id)
+    current = rated.get(capability_slug)
+    if form is None:
+        form = rating_form_class(framework)(
+            prefix=capability_slug, level=current.level if current else None
+        )
+    return {
+        "framework": framework,
+        "capability": framework.capabilities[capability_slug],
+        "form": form,
+        "current": current,
+        "saved": saved,
+    }
+
+
+@bp.get("/ratings")
+@login_required
+def ratings():
+    framework = framework_or_503()
+    cards = [_rating_context(framework, slug) for slug in framework.capabilities]
+    history = rating_history(current_user.id)
+    series = {}
+    for rating in history:
+        if rating.capability in framework.capabilities:
+            series.setdefault(framework.capabilities[rating.capability].title, []).append(
+                (_aware(rating.created_at), rating.level)
+            )
+    chart = history_chart(series, framework.max_level, datetime.now(UTC))
+    return render_template(
+        "profile/ratings.html",
+        framework=framework,
+        cards=cards,
+        chart=chart,
+        history=list(reversed(history)),
+    )
+
+
+def _aware(moment: datetime) -> datetime:
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)  # SQLite drops the zone
+
+
+@bp.post("/ratings/<capability>")
+@login_required
+def rate(capability: str):
+    framework = framework_or_503()
+    if capability not in framework.capabilities:
+        abort(404, description=f"There is no capability called '{capability}'.")
+    form = rating_form_class(framework)(prefix=capability)
+    if form.validate_on_submit():
+        record_rating(current_user, capability, form.level.data, rated_by=current_user)
+        if htmx:
+            return render_template(
+                "profile/_rating.html", **_rating_context(framework, capability, saved=True)
+            )
+        flash(f"Your rating for {framework.capabilities[capability].title} is saved.", "success")
+        return redirect(url_for("profile.ratings") + f"#rating-{capability}")
+    context = _rating_context(framework, capability, form=form)
+    if htmx:
+        return render_template("profile/_rating.html", **context), 422
+    cards = [
+        context if slug == capability else _rating_context(framework, slug)
+        for slug in framework.capabilities
+    ]
+    return render_template(
+        "profile/ratings.html", framework=framework, cards=cards, chart=None, history=[]
+    ), 422
+
+
+@bp.route("/training", methods=["GET", "POST"])
+@login_required
+def training():
+    framework = framework_or_503()
+    form = training_form_class(framework)()
+    if form.validate_on_submit():
+        record_training(current_user, form.item.data, form.completed_on.data)
+        flash(f"Recorded: {framework.training[form.item.data].title}.", "success")
+        return redirect(url_for("profile.training"))
+    rows = db.session.scalars(
+        sa.select(CompletedTraining)
+        .filter_by(user_id=current_user.id)
+        .order_by(CompletedTraining.completed_on.desc())
+    ).all()
+    return render_template("profile/training.html", framework=framework, form=form, rows=rows)
+
+
+@bp.post("/training/<int:row_id>/delete")
+@login_required
+def delete_training(row_id: int):
+    if not remove_training(current_user, row_id):
+        abort(404)
+    flash("Removed from your completed training.", "success")
+    return redirect(url_for("profile.training"))

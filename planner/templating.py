@@ -1,0 +1,34 @@
+"""Template globals and filters shared by every page."""
+
+from __future__ import annotations
+
+from flask import Flask
+
+STATUS_TAGS = {  # Iriss status -> (label, GOV.UK tag colour class)
+    "met": ("Met", "govuk-tag--green"),
+    "partial": ("Partly met", "govuk-tag--yellow"),
+    "missing": ("Missing", "govuk-tag--red"),
+    "not_applicable": ("Not applicable", "govuk-tag--grey"),
+}
+
+
+def years(value: float | None) -> str:
+    """'1 year', '2.5 years'."""
+    if value is None:
+        return ""
+    text = f"{value:g}"
+    return f"{text} year" if text == "1" else f"{text} years"
+
+
+def route_label(labels) -> str:
+    """('quickest', 'fewest_gaps') -> 'Quickest, fewest gaps'."""
+    from pathways.routes import ALTERNATIVE_LABELS
+
+    text = ", ".join(ALTERNATIVE_LABELS.get(label, label).lower() for label in labels)
+    return text[:1].upper() + text[1:]
+
+
+def register_template_helpers(app: Flask) -> None:
+    app.jinja_env.filters["years"] = years
+    app.jinja_env.filters["route_label"] = route_label
+    app.jinja_env.globals["STATUS_TAGS"] = STATUS_TAGS

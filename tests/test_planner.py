@@ -1,0 +1,260 @@
+"""The planner page and saved plans, with and without htmx."""
+
+from __future__ import annotations
+
+import json
+
+import sqlalchemy as sa
+
+from pathways.loader import default_framework_path
+from planner.extensions import db
+from planner.frameworks import store_framework
+from planner.models import Plan, PlanItem
+
+HX = {"HX-Request": "true"}
+ROUTE = "social_worker,research_practitioner,consultant_social_worker"
+
+
+def save_plan(client, route=ROUTE, target="consultant_social_worker"):
+    response = client.post("/plans", data={"target": target, "route": route, "label": "Quickest"})
+    assert response.status_code == 302, response.get_data(as_text=True)[-400:]
+    return response.headers["Location"]
+
+
+def test_options_list_every_reachable_role(client, make_user, login, framework):
+    make_user()
+    login()
+    html = client.get("/planner").get_data(as_text=True)
+    assert "Your options" in html
+    for slug in ("senior_practitioner", "consultant_social_worker", "cswo"):
+        assert f"/planner?target={slug}" in html
+    assert 'href="/planner?target=nqsw"' not in html  # not reachable from social worker
+
+
+def test_planner_full_page_and_htmx_partial(client, make_user, login):
+    make_user()
+    login()
+    page = client.get("/planner?target=cswo")
+    partial = client.get("/planner?target=cswo", headers=HX)
+    for response in (page, partial):
+        assert response.status_code == 200
+        html = response.get_data(as_text=True)
+        assert "Routes to Chief Social Work Officer (CSWO)" in html
+        assert "How this route measures up to the Iriss recommendations" in html
+        assert html.count('class="app-card app-card--') == 7
+    assert "<html" in page.get_data(as_text=True)
+    assert "<html" not in partial.get_data(as_text=True) and "<h1" not in partial.get_data(
+        as_text=True
+    )
+
+
+def test_route_is_plotted_with_badges_and_alternatives(client, make_user, login):
+    make_user()
+    login()
+    html = client.get("/planner?target=cswo").get_data(as_text=True)
+    assert html.count('class="edge on-route"') == 5  # social worker -> ... -> CSWO, five steps
+    assert 'class="edge alternative"' in html
+    assert html.count('class="badge"') == 5
+    assert "capability gaps on this step" in html or "capability gap on this step" in html
+    assert "Your route step by step" in html  # text alternative
+    assert "Your capabilities against Chief Social Work Officer (CSWO)" in html
+
+
+def test_three_labelled_routes_and_switching(client, make_user, login):
+    make_user(line_management=False)
+    login()
+    html = client.get("/planner?target=consultant_social_worker").get_data(as_text=True)
+    assert "Without line management" in html or "without line management" in html
+    first = client.get("/planner?target=cswo&route=0").get_data(as_text=True)
+    second = client.get("/planner?target=cswo&route=1", headers=HX).get_data(as_text=True)
+    assert "Route 1 (" in first and "Route 2 (" in first
+    assert first != second
+    assert client.get("/planner?target=cswo&route=99").status_code == 200  # falls back to the first
+    assert client.get("/planner?target=cswo&route=abc").status_code == 200
+
+
+def test_steps_show_gaps_prerequisites_training_tags_and_catalogue_gaps(client, make_user, login):
+    make_user(years_qualified=1)
+    login()
+    html = client.get("/planner?target=mental_health_officer").get_data(as_text=True)
+    assert "Capability gaps for Mental Health Officer (MHO)" in html
+    assert "Prerequisites not yet met" in html and "Hold the Mental Health Officer Award" in html
+    assert "Social-work specific" in html and "National" in html
+    senior = client.get("/planner?target=senior_social_worker").get_data(as_text=True)
+    assert "Catalogue gap" in senior and "no role-specific leadership training" in senior
+
+
+def test_unknown_or_unreachable_target_is_a_clear_error(client, make_user, login):
+    make_user()
+    login()
+    unknown = client.get("/planner?target=astronaut")
+    assert unknown.status_code == 400 and "There is no role called" in unknown.get_data(
+        as_text=True
+    )
+    backwards = client.get("/planner?target=nqsw", headers=HX)
+    assert backwards.status_code == 400 and "cannot be reached" in backwards.get_data(as_text=True)
+
+
+def test_save_plan_and_view_it(app, client, make_user, login):
+    make_user()
+    login()
+    location = save_plan(client)
+    html = client.get(location).get_data(as_text=True)
+    assert "Consultant social worker (senior expert / advisory)" in html
+    assert "0 of 0 actions done" in html and "No actions yet" in html
+    assert "The framework has changed" not in html
+    listing = client.get("/plans").get_data(as_text=True)
+    assert "0 of 0 actions done" in listing
+
+
+def test_saving_a_route_that_is_not_in_the_framework_is_refused(client, make_user, login):
+    make_user()
+    login()
+    bad = client.post("/plans", data={"target": "cswo", "route": "social_worker,cswo"})
+    assert bad.status_code == 400 and "not in the current framework" in bad.get_data(as_text=True)
+    wrong_start = client.post("/plans", data={"target": "cswo", "route": "nqsw,social_worker"})
+    assert (
+        wrong_start.status_code == 400
+        and "must start at your current role" in wrong_start.get_data(as_text=True)
+    )
+
+
+def test_plan_items_count_in_the_iriss_check(client, make_user, login):
+    make_user()
+    login()
+    location = save_plan(client)
+    before = client.get(location).get_data(as_text=True)
+    assert (
+        "Missing supervision that covers support" in before
+        or "supervision that covers support" in before
+    )
+    client.post(
+        f"{location}/items",
+        data={
+            "kind": "training",
+            "training_item": "reflective_supervision",
+            "title": "",
+            "role": "consultant_social_worker",
+            "service_area": "",
+        },
+    )
+    client.post(
+        f"{location}/items",
+        data={
+            "kind": "reflection",
+            "training_item": "",
+            "title": "",
+            "role": "",
+            "service_area": "",
+        },
+    )
+    after = client.get(location).get_data(as_text=True)
+    assert "0 of 2 actions done" in after
+    assert (
+        "Protected time for reflection and critical analysis" in after
+    )  # the reflection kind maps to the item
+
+
+def test_add_item_validation_and_dates(client, make_user, login):
+    make_user()
+    login()
+    location = save_plan(client)
+    empty = client.post(
+        f"{location}/items",
+        data={"kind": "other", "training_item": "", "title": "", "role": "", "service_area": ""},
+    )
+    assert (
+        empty.status_code == 400
+        and "Choose a catalogue item or describe the action" in empty.get_data(as_text=True)
+    )
+    bad_date = client.post(
+        f"{location}/items",
+        data={
+            "kind": "shadowing",
+            "title": "Shadow the duty manager",
+            "training_item": "",
+            "role": "",
+            "service_area": "",
+            "due": ["31", "2", "2027"],
+        },
+    )
+    assert bad_date.status_code == 400 and "Not a valid date" in bad_date.get_data(as_text=True)
+    ok = client.post(
+        f"{location}/items",
+        data={
+            "kind": "shadowing",
+            "title": "Shadow the duty manager",
+            "training_item": "",
+            "role": "",
+            "service_area": "",
+            "due": ["1", "2", "2020"],
+        },
+    )
+    assert ok.status_code == 302
+    html = client.get(location).get_data(as_text=True)
+    assert "Shadow the duty manager" in html and "Overdue" in html
+
+
+def test_mark_done_with_and_without_htmx(app, client, make_user, login):
+    make_user()
+    login()
+    location = save_plan(client)
+    client.post(
+        f"{location}/items",
+        data={
+            "kind": "mentoring",
+            "training_item": "",
+            "title": "",
+            "role": "research_practitioner",
+            "service_area": "",
+        },
+    )
+    with app.app_context():
+        item_id = db.session.scalar(sa.select(PlanItem.id))
+    partial = client.post(f"{location}/items/{item_id}/done", data={"done": "1"}, headers=HX)
+    html = partial.get_data(as_text=True)
+    assert partial.status_code == 200 and html.lstrip().startswith(
+        f'<tr class="govuk-table__row" id="item-{item_id}">'
+    )
+    assert "Done" in html and "marked done" in html
+    assert "1 of 1 action done" in client.get(location).get_data(as_text=True)
+    plain = client.post(f"{location}/items/{item_id}/done", data={"done": "0"})
+    assert plain.status_code == 302
+    assert "0 of 1 action done" in client.get(location).get_data(as_text=True)
+
+
+def test_plan_notices_a_newer_framework_version(app, client, make_user, login):
+    make_user()
+    login()
+    location = save_plan(client)
+    changed = default_framework_path().read_text().replace('version: "2026.1"', 'version: "2026.2"')
+    with app.app_context():
+        store_framework(changed, "scotland-2026.2.yaml")
+    html = client.get(location).get_data(as_text=True)
+    assert "The framework has changed since you made this plan" in html
+    assert "version 2026.1" in html and "2026.2" in html
+
+
+def test_plan_pdf_and_json(client, make_user, login):
+    make_user()
+    login()
+    location = save_plan(client)
+    pdf = client.get(f"{location}.pdf")
+    assert (
+        pdf.status_code == 200
+        and pdf.mimetype == "application/pdf"
+        and pdf.data.startswith(b"%PDF")
+    )
+    assert "attachment" in pdf.headers["Content-Disposition"]
+    data = json.loads(client.get(f"{location}.json").get_data(as_text=True))
+    assert data["route"] == ROUTE.split(",") and data["framework_version"] == "2026.1"
+
+
+def test_delete_plan(app, client, make_user, login):
+    make_user()
+    login()
+    location = save_plan(client)
+    assert client.post(f"{location}/delete").status_code == 302
+    with app.app_context():
+        assert db.session.scalar(sa.select(sa.func.count()).select_from(Plan)) == 0
+    assert client.get(location).status_code == 404
