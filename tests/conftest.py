@@ -117,3 +117,13 @@ def login(client):
         return client
 
     return do
+
+
+@pytest.fixture(autouse=True)
+def _collect_garbage():
+    """Collect after each test, so an unclosed resource is reported against the test that
+    leaked it rather than a later one."""
+    yield
+    import gc
+
+    gc.collect()

@@ -6,7 +6,6 @@ import re
 
 import sqlalchemy as sa
 
-from planner import create_app
 from planner.extensions import db
 from planner.models import Profile, User
 from tests.conftest import PASSWORD
@@ -141,14 +140,8 @@ def test_non_admins_cannot_manage_users(client, make_user, login):
     assert client.get("/admin/users").status_code == 403
 
 
-def test_csrf_is_required_on_forms(empty_app, tmp_path):
-    app = create_app(
-        {
-            "TESTING": True,
-            "SQLALCHEMY_DATABASE_URI": empty_app.config["SQLALCHEMY_DATABASE_URI"],
-            "SECRET_KEY": "test",
-        }
-    )
+def test_csrf_is_required_on_forms(app):
+    app.config["WTF_CSRF_ENABLED"] = True  # the other tests switch it off for brevity
     client = app.test_client()
     response = client.post("/login", data={"email": "x@example.org", "password": "whatever123"})
     assert response.status_code == 400

@@ -1,0 +1,139 @@
+"""A practitioner's journey in real Chromium: sign in, rate, plan, save, act, export.
+axe-core runs on every page visited; screenshots are kept in tests/artifacts/."""
+
+from __future__ import annotations
+
+import pytest
+import sqlalchemy as sa
+
+from tests.browser.conftest import check_accessibility
+
+pytestmark = pytest.mark.browser
+PASSWORD = "browser test password"
+
+
+@pytest.fixture(scope="module")
+def practitioner(live_server_app):
+    from planner.auth.operations import create_user
+    from planner.extensions import db
+    from planner.models import Profile, User
+
+    with live_server_app.app_context():
+        existing = db.session.scalar(sa.select(User).filter_by(email="flow@example.org"))
+        if existing is None:
+            user = create_user(
+                "Flo Practitioner", "flow@example.org", ["practitioner"], password=PASSWORD
+            )
+            profile = db.session.get(Profile, user.id)
+            profile.current_role, profile.years_qualified, profile.line_management = (
+                "social_worker",
+                4,
+                False,
+            )
+            db.session.commit()
+    return "flow@example.org"
+
+
+def sign_in(page, live_server, email, axe=True):
+    page.goto(live_server + "/login")
+    if axe:  # axe needs JavaScript in the page
+        check_accessibility(page, "sign-in")
+    page.fill("#email", email)
+    page.fill("#password", PASSWORD)
+    page.click("button:has-text('Sign in')")
+    page.wait_for_url("**/profile")
+
+
+def test_wrong_password_shows_an_accessible_error(page, live_server, practitioner):
+    page.goto(live_server + "/login")
+    page.fill("#email", practitioner)
+    page.fill("#password", "not the password")
+    page.click("button:has-text('Sign in')")
+    assert page.locator(".govuk-error-summary").is_visible()
+    assert (
+        "Enter a correct email address and password"
+        in page.locator(".govuk-error-summary").inner_text()
+    )
+    check_accessibility(page, "sign-in-error")
+
+
+def test_full_planning_journey(page, live_server, practitioner, tmp_path):
+    sign_in(page, live_server, practitioner)
+    check_accessibility(page, "profile")
+
+    # Rate two capabilities inline (htmx): the form swaps in place, no page load.
+    page.goto(live_server + "/profile/ratings")
+    check_accessibility(page, "ratings")
+    page.locator("#rating-vision label:has-text('3 – Competent')").click()
+    page.locator("#rating-vision button").click()
+    page.locator("#rating-vision [role=status]:has-text('Saved: Vision is now 3')").wait_for()
+    page.locator("#rating-research_evidence label:has-text('4 – Proficient')").click()
+    page.locator("#rating-research_evidence button").click()
+    page.locator("#rating-research_evidence [role=status]:has-text('Saved')").wait_for()
+    # An htmx submission with no level chosen shows its error in place.
+    page.locator("#rating-empowering button").click()
+    page.locator("#rating-empowering .govuk-error-message:has-text('Choose a level')").wait_for()
+    check_accessibility(page, "ratings-saved")
+
+    # Choose a target: the planner swaps in the routes (htmx) and updates the address.
+    page.goto(live_server + "/planner")
+    check_accessibility(page, "planner-options")
+    page.select_option("#target", "consultant_social_worker")
+    page.click("button:has-text('Show routes')")
+    page.locator("h2:has-text('Routes to Consultant social worker')").wait_for()
+    assert "target=consultant_social_worker" in page.url
+    assert page.locator("svg.role-map .edge.on-route").count() >= 2
+    assert page.locator("svg.role-map .badge").count() >= 2
+    assert page.locator(".app-card").count() == 7
+    assert page.locator("table:has-text('Capability gaps')").count() >= 1
+    check_accessibility(page, "planner-route")
+
+    # Save the route as a plan, add a mentoring action and mark it done (htmx row swap).
+    page.click("button:has-text('Save this route as my plan')")
+    page.wait_for_url("**/plans/*")
+    check_accessibility(page, "plan-new")
+    page.locator(".app-steps button:has-text('Add to plan')").first.click()
+    page.wait_for_url("**/plans/*")
+    assert "0 of 1 action done" in page.locator("#progress").inner_text()
+    page.locator("button:has-text('Mark done')").first.click()
+    page.locator("td strong.govuk-tag--green:has-text('Done')").wait_for()
+    page.reload()
+    assert "1 of 1 action done" in page.locator("#progress").inner_text()
+    check_accessibility(page, "plan-progress")
+
+    # Print view hides navigation and forms; the PDF downloads.
+    page.emulate_media(media="print")
+    assert not page.locator(".govuk-service-navigation").is_visible()
+    assert not page.locator("button:has-text('Mark')").first.is_visible()
+    page.emulate_media(media="screen")
+    with page.expect_download() as download_info:
+        page.click("a:has-text('Download this plan as a PDF')")
+    path = tmp_path / "plan.pdf"
+    download_info.value.save_as(path)
+    assert path.read_bytes().startswith(b"%PDF") and path.stat().st_size > 5000
+
+    # My data page.
+    page.goto(live_server + "/account")
+    check_accessibility(page, "my-data")
+    page.goto(live_server + "/plans")
+    check_accessibility(page, "plans")
+    page.goto(live_server + "/profile/training")
+    check_accessibility(page, "training")
+
+
+def test_the_planner_works_without_javascript(browser, live_server, practitioner):
+    context = browser.new_context(java_script_enabled=False)
+    page = context.new_page()
+    try:
+        sign_in(page, live_server, practitioner, axe=False)
+        page.goto(live_server + "/planner")
+        page.select_option("#target", "senior_practitioner")
+        page.click("button:has-text('Show routes')")
+        page.locator("h2:has-text('Routes to Senior practitioner')").wait_for()
+        page.goto(live_server + "/profile/ratings")
+        page.locator("#rating-vision label:has-text('2 – Advanced beginner')").click()
+        page.locator("#rating-vision button").click()
+        page.wait_for_url("**/profile/ratings#rating-vision")
+        assert "Your rating for Vision is saved" in page.content()
+    finally:
+        context.close()
