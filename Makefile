@@ -43,6 +43,7 @@ test: lint
 
 bench: install-dev
 	$(PY) bench/bench_engine.py
+	$(PY) bench/bench_planner.py
 
 clean:
 	rm -rf $(VENV) instance .pytest_cache .hypothesis
