@@ -127,3 +127,35 @@ def _collect_garbage():
     import gc
 
     gc.collect()
+
+
+def fill_user_data(client) -> str:
+    """As the signed-in user: a profile, two ratings of Vision (2 then 3), completed training,
+    and a plan with a mentoring action. Returns the plan's URL."""
+    client.post(
+        "/profile",
+        data={
+            "current_role": "social_worker",
+            "years_qualified": "4",
+            "line_management": "yes",
+            "area_justice": "3",
+        },
+    )
+    for level in ("2", "3"):
+        client.post("/profile/ratings/vision", data={"vision-level": level})
+    client.post("/profile/training", data={"item": "mba", "completed_on": ["1", "2", "2020"]})
+    location = client.post(
+        "/plans",
+        data={"target": "senior_practitioner", "route": "social_worker,senior_practitioner"},
+    ).headers["Location"]
+    client.post(
+        location + "/items",
+        data={
+            "kind": "mentoring",
+            "title": "",
+            "training_item": "",
+            "role": "",
+            "service_area": "",
+        },
+    )
+    return location

@@ -16,42 +16,13 @@ from planner.models import (
     ServiceAreaYears,
     User,
 )
-from tests.conftest import PASSWORD
-
-
-def _fill(client):
-    client.post(
-        "/profile",
-        data={
-            "current_role": "social_worker",
-            "years_qualified": "4",
-            "line_management": "yes",
-            "area_justice": "3",
-        },
-    )
-    client.post("/profile/ratings/vision", data={"vision-level": "2"})
-    client.post("/profile/ratings/vision", data={"vision-level": "3"})
-    client.post("/profile/training", data={"item": "mba", "completed_on": ["1", "2", "2020"]})
-    plan = client.post(
-        "/plans",
-        data={"target": "senior_practitioner", "route": "social_worker,senior_practitioner"},
-    )
-    client.post(
-        plan.headers["Location"] + "/items",
-        data={
-            "kind": "mentoring",
-            "title": "",
-            "training_item": "",
-            "role": "",
-            "service_area": "",
-        },
-    )
+from tests.conftest import PASSWORD, fill_user_data
 
 
 def test_export_contains_everything(client, make_user, login):
     make_user()
     login()
-    _fill(client)
+    fill_user_data(client)
     response = client.get("/account/export.json")
     assert (
         response.mimetype == "application/json"
@@ -82,7 +53,7 @@ def test_delete_removes_the_account_and_all_its_data(app, client, make_user, log
     keep_id = make_user("other@example.org")
     make_user()
     login()
-    _fill(client)
+    fill_user_data(client)
     response = client.post("/account/delete", data={"password": PASSWORD})
     assert response.status_code == 302
     assert client.get("/profile").status_code == 302  # signed out

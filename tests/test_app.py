@@ -9,6 +9,7 @@ from flask_migrate import downgrade, upgrade
 
 from planner.extensions import db
 from planner.models import FrameworkVersion
+from tests.conftest import fill_user_data
 
 
 def test_map_shows_an_svg_with_every_role_linked(client, framework):
@@ -120,23 +121,8 @@ def test_static_css_is_served_locally(client):
 
 def test_migrations_downgrade_to_base_and_upgrade_again(app, client, make_user, login):
     make_user()
-    login()  # put rows in every table: profile, ratings, training, plan and items
-    client.post("/profile/ratings/vision", data={"vision-level": "2"})
-    client.post("/profile/training", data={"item": "mba", "completed_on": ["1", "2", "2020"]})
-    plan = client.post(
-        "/plans",
-        data={"target": "senior_practitioner", "route": "social_worker,senior_practitioner"},
-    )
-    client.post(
-        plan.headers["Location"] + "/items",
-        data={
-            "kind": "mentoring",
-            "title": "",
-            "training_item": "",
-            "role": "",
-            "service_area": "",
-        },
-    )
+    login()
+    fill_user_data(client)  # rows in every table: profile, ratings, training, plan, items
     with app.app_context():
         for table in (
             "user_account",
