@@ -137,3 +137,33 @@ def test_the_planner_works_without_javascript(browser, live_server, practitioner
         assert "Your rating for Vision is saved" in page.content()
     finally:
         context.close()
+
+
+def test_admin_invites_someone(browser, live_server, live_server_app):
+    from planner.auth.operations import create_user
+    from planner.extensions import db
+    from planner.models import Organisation, Team, User
+
+    with live_server_app.app_context():
+        if db.session.scalar(sa.select(User).filter_by(email="boss@example.org")) is None:
+            org = Organisation(name="Browser Council")
+            db.session.add_all([org, Team(name="North", organisation=org)])
+            db.session.commit()
+            create_user(
+                "Bo Admin", "boss@example.org", ["admin"], password=PASSWORD, organisation_id=org.id
+            )
+    context = browser.new_context()
+    page = context.new_page()
+    try:
+        sign_in(page, live_server, "boss@example.org")
+        page.goto(live_server + "/admin/users")
+        check_accessibility(page, "admin-users")
+        page.fill("#name", "Ina Invited")
+        page.fill("#email", "ina@example.org")
+        page.select_option("#team", label="North")
+        page.click("button:has-text('Create account and invitation link')")
+        link = page.locator("#invite-link").inner_text()
+        assert "/set-password/" in link
+        check_accessibility(page, "admin-invited")
+    finally:
+        context.close()
