@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import textwrap
 from dataclasses import dataclass
+from functools import lru_cache
 
 from pathways.model import Framework
 
@@ -76,6 +77,7 @@ def _wrap(title: str) -> tuple[str, ...]:
     return tuple(lines)
 
 
+@lru_cache(maxsize=16)  # a framework never changes, so its picture is laid out once
 def layout_map(framework: Framework) -> MapLayout:
     """Lay out every role: x from its stage, y from its track lane.
 

@@ -9,7 +9,7 @@ from flask_login import current_user, login_required
 from pathways.errors import PathwaysError
 from pathways.iriss import check_route
 from pathways.layout import layout_map
-from pathways.routes import ALTERNATIVE_LABELS, alternative_routes, options, route_from_roles
+from pathways.routes import alternative_routes, options, route_from_roles
 from planner.extensions import db, htmx
 from planner.frameworks import current_version, framework_or_503
 from planner.models import Plan, PlanItem
@@ -25,6 +25,7 @@ from planner.plans.operations import (
     set_done,
 )
 from planner.plans.views import route_overlay, target_chart
+from planner.templating import route_label
 
 
 def _planner_context(framework, person, target, choice):
@@ -32,7 +33,6 @@ def _planner_context(framework, person, target, choice):
         "framework": framework,
         "person": person,
         "target": target,
-        "labels": ALTERNATIVE_LABELS,
         "options": options(framework, person.current_role, person),
         "error": None,
     }
@@ -62,7 +62,7 @@ def _planner_context(framework, person, target, choice):
         save_form=SavePlanForm(
             target=target,
             route=",".join(chosen.route.roles),
-            label=", ".join(ALTERNATIVE_LABELS[lb] for lb in chosen.labels),
+            label=route_label(chosen.labels),
         ),
     )
     return context
@@ -139,12 +139,6 @@ def _plan_context(plan: Plan):
     except PathwaysError as exc:
         error = f"This route is no longer in the current framework ({exc}). Make a new plan from the planner."
     checks = check_route(framework, route, person) if route is not None else []
-    recommended = {
-        (rec.item.id, step.target)
-        for step in (route.steps if route else ())
-        for rec in step.training
-    }
-    planned = {(i.training_item, i.role) for i in plan.items}
     return {
         "plan": plan,
         "framework": framework,
@@ -157,9 +151,7 @@ def _plan_context(plan: Plan):
         "item_form": item_form_class(framework, plan.route)(),
         "done_form": MarkDoneForm(),
         "layout": layout_map(framework),
-        "labels": ALTERNATIVE_LABELS,
         "overlay": route_overlay(route, []) if route else None,
-        "unplanned": recommended - planned,
     }
 
 
