@@ -82,8 +82,9 @@ def register_blueprints(app: Flask) -> None:
     from planner.explore import bp as explore_bp
     from planner.plans import bp as plans_bp
     from planner.profile import bp as profile_bp
+    from planner.team import bp as team_bp
 
-    for bp in (explore_bp, auth_bp, profile_bp, plans_bp, account_bp):
+    for bp in (explore_bp, auth_bp, profile_bp, plans_bp, account_bp, team_bp):
         app.register_blueprint(bp)
 
 

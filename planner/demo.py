@@ -133,7 +133,56 @@ def load_demo(framework) -> list[tuple[str, str]]:
     users["senior@demo.pathways"].line_manager_id = team_manager.id
     team_manager.line_manager_id = manager.id
     db.session.commit()
+    _shared_plan(framework, users["practitioner@demo.pathways"], manager)
     return logins
+
+
+def _shared_plan(framework, member: User, manager: User) -> None:
+    """Priya's plan towards senior practitioner, shared with her manager, with one career
+    conversation already recorded, so the manager's pages have something to show."""
+    from planner.frameworks import current_version
+    from planner.plans.operations import add_item, save_plan, set_shared
+    from planner.team.operations import record_conversation, record_manager_ratings
+
+    route = ["social_worker", "senior_practitioner"]
+    if not all(r in framework.roles for r in route):
+        return
+    plan = save_plan(
+        member, framework, current_version().id, route[0], route[-1], route, "Quickest"
+    )
+    for item in ("practice_learning_qualification", "mentoring_senior_leaders"):
+        if item in framework.training:
+            add_item(
+                plan,
+                framework,
+                kind="training",
+                training_item=item,
+                title=None,
+                role=route[-1],
+                service_area=None,
+                due=date.today() + timedelta(days=60),
+            )
+    set_shared(plan, True)
+    record_manager_ratings(member, manager, dict.fromkeys(list(framework.capabilities)[:4], 3))
+    record_conversation(
+        plan,
+        manager,
+        held_on=date.today() - timedelta(days=7),
+        notes="Talked about moving towards senior practitioner without taking on line management.",
+        prompts=["tool3_2", "nussbaum_2"],
+        actions=[
+            {
+                "title": "Shadow a senior practitioner on duty for a week",
+                "owner": "practitioner",
+                "due": date.today() + timedelta(days=30),
+            },
+            {
+                "title": "Ask learning and development about the PLQ intake",
+                "owner": "manager",
+                "due": date.today() + timedelta(days=14),
+            },
+        ],
+    )
 
 
 def _ratings(user: User, framework, base: int) -> None:

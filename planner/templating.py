@@ -32,3 +32,6 @@ def register_template_helpers(app: Flask) -> None:
     app.jinja_env.filters["years"] = years
     app.jinja_env.filters["route_label"] = route_label
     app.jinja_env.globals["STATUS_TAGS"] = STATUS_TAGS
+    from planner.models import ACTION_OWNERS
+
+    app.jinja_env.globals["ACTION_OWNERS"] = ACTION_OWNERS

@@ -36,11 +36,24 @@ SIGNED_IN = {  # any signed-in user, acting on their own data only
     "plans.plan_delete",
     "plans.plan_pdf",
     "plans.plan_json",
+    "plans.plan_share",
+    "plans.plan_notes",
+    "plans.plan_conversation",
+    "plans.plan_conversation_pdf",
     "account.account",
     "account.export",
     "account.delete",
 }
-OWNED_ARGS = {"plan_id", "item_id", "row_id"}
+# Line managers, about plans their own direct reports have shared with them.
+MANAGER = {
+    "team.team",
+    "team.conversation",
+    "team.manager_ratings",
+    "team.record",
+    "team.conversation_detail",
+    "team.conversation_detail_pdf",
+}
+OWNED_ARGS = {"plan_id", "item_id", "row_id", "conversation_id"}
 
 
 def rules(app):
@@ -48,13 +61,32 @@ def rules(app):
 
 
 def test_every_rule_is_classified(app):
-    unclassified = {r.endpoint for r in rules(app)} - PUBLIC - ADMIN_ONLY - SIGNED_IN
+    unclassified = {r.endpoint for r in rules(app)} - PUBLIC - ADMIN_ONLY - SIGNED_IN - MANAGER
     assert unclassified == set(), "classify these endpoints in tests/test_permissions.py"
 
 
+SECRET = "Private action"
+PRIVATE_NOTE = "My secret worry about the move"
+CONVERSATION_NOTE = "Talked about the step to senior practitioner"
+
+
 def _owner_data(app, client, make_user, login):
-    """Practitioner A with a plan, an item, a completed-training row and a rating."""
-    owner_id = make_user("owner@example.org")
+    """Practitioner A (reporting to manager "boss") with a plan shared with boss, an action,
+    private notes, a completed-training row, a rating, and a recorded career conversation."""
+    with app.app_context():
+        from planner.models import Organisation, Team
+
+        org = Organisation(name="Test council")
+        db.session.add(org)
+        db.session.flush()
+        teams = [Team(organisation_id=org.id, name=n) for n in ("East", "West")]
+        db.session.add_all(teams)
+        db.session.commit()
+        org_id, east, west = org.id, teams[0].id, teams[1].id
+    boss = make_user("boss@example.org", roles=("manager",), organisation_id=org_id, team_id=east)
+    owner_id = make_user(
+        "owner@example.org", organisation_id=org_id, team_id=east, line_manager_id=boss
+    )
     login("owner@example.org")
     location = client.post(
         "/plans",
@@ -64,20 +96,38 @@ def _owner_data(app, client, make_user, login):
         location + "/items",
         data={
             "kind": "other",
-            "title": "Private action",
+            "title": SECRET,
             "training_item": "",
             "role": "",
             "service_area": "",
         },
     )
+    client.post(location + "/notes", data={"notes": PRIVATE_NOTE})
+    client.post(location + "/share", data={"share": "1"})
     client.post("/profile/training", data={"item": "mba", "completed_on": ["1", "2", "2020"]})
     client.post("/profile/ratings/vision", data={"vision-level": "4"})
     client.post("/logout")
+    login("boss@example.org")
+    plan_id = int(location.rsplit("/", 1)[1])
+    client.post(
+        f"/team/plans/{plan_id}/conversations",
+        data={"held_on": ["1", "11", "2026"], "notes": CONVERSATION_NOTE},
+    )
+    client.post("/logout")
+    # everyone else: a practitioner in the same team, a manager of another team, L&D, admin
+    make_user("intruder@example.org", organisation_id=org_id, team_id=east, line_manager_id=boss)
+    make_user("othermanager@example.org", roles=("manager",), organisation_id=org_id, team_id=west)
+    make_user("ld@example.org", roles=("ld",), organisation_id=org_id)
+    make_user("admin@example.org", roles=("admin",), organisation_id=org_id)
     with app.app_context():
+        from planner.models import Conversation
+
         plan = db.session.scalar(sa.select(Plan).filter_by(user_id=owner_id))
+        assert plan.shared and plan.private_notes == PRIVATE_NOTE
         values = {
             "plan_id": plan.id,
             "item_id": plan.items[0].id,
+            "conversation_id": db.session.scalar(sa.select(Conversation.id)),
             "row_id": db.session.scalar(
                 sa.select(CompletedTraining.id).filter_by(user_id=owner_id)
             ),
@@ -112,45 +162,106 @@ def test_anonymous_visitors_are_sent_to_sign_in(app, client, make_user, login):
         response.close()
 
 
-def test_another_practitioner_cannot_read_or_change_someone_elses_data(
+def _snapshot(app, owner_id):
+    from planner.models import Conversation
+
+    with app.app_context():
+        plan = db.session.scalar(sa.select(Plan).filter_by(user_id=owner_id))
+        return (
+            plan.shared,
+            plan.private_notes,
+            [(i.title, i.status) for i in plan.items],
+            db.session.scalar(sa.select(sa.func.count(Conversation.id))),
+            db.session.scalar(sa.select(sa.func.count(Rating.id))),
+            db.session.scalar(sa.select(sa.func.count(CompletedTraining.id))),
+        )
+
+
+ATTEMPT = {  # a plausible body for every form, so a missing check would change something
+    "done": "1",
+    "share": "0",
+    "notes": "overwritten",
+    "kind": "other",
+    "title": "x",
+    "training_item": "",
+    "role": "",
+    "service_area": "",
+    "vision": "1",
+    "held_on": ["2", "11", "2026"],
+}
+
+PERSONAS = {
+    # who: (roles that may use MANAGER endpoints on the owner's plan, may use ADMIN_ONLY)
+    "intruder@example.org": (False, False),
+    "othermanager@example.org": (False, False),
+    "ld@example.org": (False, False),
+    "admin@example.org": (False, True),
+}
+
+
+def test_no_one_else_can_read_or_change_someone_elses_data(app, client, make_user, login):
+    """Every URL with an object id, as a practitioner in the same team, a manager of another
+    team, L&D and an administrator: not found or forbidden, and nothing leaks or changes."""
+    owner_id, values = _owner_data(app, client, make_user, login)
+    before = _snapshot(app, owner_id)
+    for email, (_, admin) in PERSONAS.items():
+        login(email)
+        tried = 0
+        for rule, method, url in _urls(app, values):
+            if rule.endpoint in ADMIN_ONLY:
+                expected = {200, 302, 400} if admin else {403}
+            elif rule.endpoint in MANAGER:
+                has_role = "manager" in email
+                # their own (empty) team page is fine; the owner's plan is not found
+                expected = (
+                    ({404} if OWNED_ARGS & set(rule.arguments) else {200}) if has_role else {403}
+                )
+            elif OWNED_ARGS & set(rule.arguments):
+                expected = {404}
+            else:
+                continue
+            response = client.open(url, method=method, data=ATTEMPT)
+            body = response.get_data(as_text=True)
+            assert response.status_code in expected, (email, method, url, response.status_code)
+            for secret in (SECRET, PRIVATE_NOTE, CONVERSATION_NOTE):
+                assert secret not in body, (email, url, secret)
+            tried += 1
+        assert tried >= 12, email
+        client.post("/logout")
+    assert _snapshot(app, owner_id) == before
+    # the intruder's own views show only their own data
+    login("intruder@example.org")
+    assert SECRET not in client.get("/plans").get_data(as_text=True)
+    export = client.get("/account/export.json").get_data(as_text=True)
+    assert "owner@example.org" not in export and SECRET not in export
+
+
+def test_the_line_manager_sees_the_shared_plan_but_never_private_notes(
     app, client, make_user, login
 ):
     owner_id, values = _owner_data(app, client, make_user, login)
-    make_user("intruder@example.org")
-    login("intruder@example.org")
-    tried = 0
+    login("boss@example.org")
     for rule, method, url in _urls(app, values):
-        if rule.endpoint in ADMIN_ONLY:
-            assert client.open(url, method=method, data={}).status_code == 403, url
-        elif OWNED_ARGS & set(rule.arguments):
-            data = {
-                "done": "1",
-                "kind": "other",
-                "title": "x",
-                "training_item": "",
-                "role": "",
-                "service_area": "",
-            }
-            response = client.open(url, method=method, data=data)
-            body = response.get_data(as_text=True)
-            assert response.status_code == 404, (method, url, response.status_code)
-            assert "Private action" not in body
-            tried += 1
-    assert tried >= 7
-    with app.app_context():
-        plan = db.session.scalar(sa.select(Plan).filter_by(user_id=owner_id))
-        assert (
-            plan is not None
-            and [i.status for i in plan.items] == ["planned"]
-            and len(plan.items) == 1
-        )
-        assert (
-            db.session.scalar(sa.select(CompletedTraining).filter_by(user_id=owner_id)) is not None
-        )
-    # the intruder's own views show only their own data
-    assert "Private action" not in client.get("/plans").get_data(as_text=True)
-    export = client.get("/account/export.json").get_data(as_text=True)
-    assert "owner@example.org" not in export and "Private action" not in export
+        if rule.endpoint in MANAGER and method == "GET":
+            response = client.get(url)
+            assert response.status_code == 200, url
+            if not url.endswith(".pdf"):
+                assert PRIVATE_NOTE not in response.get_data(as_text=True), url
+    assert CONVERSATION_NOTE in client.get(
+        f"/team/plans/{values['plan_id']}/conversations/{values['conversation_id']}"
+    ).get_data(as_text=True)
+    # once the owner withdraws the plan, every manager URL about it is gone
+    client.post("/logout")
+    login("owner@example.org")
+    client.post(f"/plans/{values['plan_id']}/share", data={"share": "0"})
+    client.post("/logout")
+    login("boss@example.org")
+    for rule, method, url in _urls(app, values):
+        if rule.endpoint in MANAGER and "plan_id" in rule.arguments:
+            response = client.open(url, method=method, data=ATTEMPT)
+            assert response.status_code == 404, url
+            assert CONVERSATION_NOTE not in response.get_data(as_text=True)
+    assert SECRET not in client.get("/team").get_data(as_text=True)
 
 
 def test_ratings_and_exports_are_per_person(app, client, make_user, login):

@@ -3,7 +3,7 @@ from __future__ import annotations
 from urllib.parse import urlsplit
 
 import sqlalchemy as sa
-from flask import abort, current_app, flash, redirect, render_template, request, url_for
+from flask import abort, current_app, flash, redirect, render_template, request, session, url_for
 from flask_login import current_user, login_required, login_user, logout_user
 
 from planner.auth import bp
@@ -50,6 +50,9 @@ def login():
 @login_required
 def logout():
     logout_user()
+    # Drop everything else in the session too (unread messages may name the user's data),
+    # so the next person at this browser starts clean.
+    session.clear()
     flash("You have signed out.", "success")
     return redirect(url_for("explore.role_map"))
 

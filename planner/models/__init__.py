@@ -1,9 +1,10 @@
 """ORM models. The schema only ever changes through an Alembic revision in migrations/."""
 
 from planner.models.accounts import ROLES, Organisation, Team, User, UserRole
+from planner.models.catalogue import LocalTraining
 from planner.models.frameworks import FrameworkVersion, utcnow
 from planner.models.people import CompletedTraining, Profile, Rating, ServiceAreaYears
-from planner.models.plans import PLAN_ITEM_KINDS, Plan, PlanItem
+from planner.models.plans import ACTION_OWNERS, PLAN_ITEM_KINDS, Conversation, Plan, PlanItem
 
 __all__ = [
     "ROLES",
@@ -20,4 +21,7 @@ __all__ = [
     "Plan",
     "PlanItem",
     "PLAN_ITEM_KINDS",
+    "ACTION_OWNERS",
+    "Conversation",
+    "LocalTraining",
 ]

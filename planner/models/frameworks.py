@@ -32,3 +32,11 @@ class FrameworkVersion(db.Model):
     checksum: Mapped[str] = mapped_column(sa.String(64))
     is_current: Mapped[bool] = mapped_column(default=False)
     created_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=utcnow)
+    # Who saved it, from which version it was edited, and what the change was.
+    created_by_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("user_account.id", ondelete="SET NULL", use_alter=True)
+    )
+    based_on_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("framework_version.id", ondelete="SET NULL")
+    )
+    note: Mapped[str] = mapped_column(sa.String(300), default="")

@@ -11,7 +11,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from planner.extensions import db
 from planner.models.frameworks import FrameworkVersion, utcnow
 
-__all__ = ["Plan", "PlanItem", "PLAN_ITEM_KINDS"]
+__all__ = ["Plan", "PlanItem", "PLAN_ITEM_KINDS", "ACTION_OWNERS", "Conversation"]
 
 # Actions other than catalogue training a plan may carry (issue 3 section 5).
 PLAN_ITEM_KINDS = {
@@ -22,6 +22,9 @@ PLAN_ITEM_KINDS = {
     "shadowing": "Shadowing",
     "other": "Other action",
 }
+
+# Who carries out an action agreed in a career conversation.
+ACTION_OWNERS = {"practitioner": "Practitioner", "manager": "Line manager"}
 
 
 class Plan(db.Model):
@@ -34,6 +37,10 @@ class Plan(db.Model):
     route_json: Mapped[str] = mapped_column(sa.Text)  # JSON list of role slugs
     label: Mapped[str] = mapped_column(sa.String(40), default="")
     framework_version_id: Mapped[int] = mapped_column(sa.ForeignKey("framework_version.id"))
+    # Set while the owner shares the plan with their line manager; None means private.
+    shared_at: Mapped[datetime | None] = mapped_column(sa.DateTime(timezone=True))
+    # The owner's own notes: never shown to anyone else, shared or not.
+    private_notes: Mapped[str] = mapped_column(sa.Text, default="")
     created_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(
         sa.DateTime(timezone=True), default=utcnow, onupdate=utcnow
@@ -43,6 +50,16 @@ class Plan(db.Model):
         back_populates="plan", cascade="all, delete-orphan", order_by="PlanItem.id", lazy="selectin"
     )
     framework_version: Mapped[FrameworkVersion] = relationship()
+    user = relationship("User")
+    conversations: Mapped[list[Conversation]] = relationship(
+        back_populates="plan",
+        cascade="all, delete-orphan",
+        order_by="(Conversation.held_on.desc(), Conversation.id.desc())",
+    )
+
+    @property
+    def shared(self) -> bool:
+        return self.shared_at is not None
 
     @property
     def route(self) -> list[str]:
@@ -65,6 +82,11 @@ class PlanItem(db.Model):
     service_area: Mapped[str | None] = mapped_column(sa.String(64))
     due: Mapped[date | None] = mapped_column(sa.Date)
     status: Mapped[str] = mapped_column(sa.String(20), default="planned")  # planned | done
+    owner: Mapped[str] = mapped_column(sa.String(20), default="practitioner")  # ACTION_OWNERS
+    # The career conversation that agreed this action, if any.
+    conversation_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("conversation.id", ondelete="SET NULL"), index=True
+    )
     done_at: Mapped[datetime | None] = mapped_column(sa.DateTime(timezone=True))
     created_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=utcnow)
 
@@ -73,3 +95,27 @@ class PlanItem(db.Model):
     @property
     def overdue(self) -> bool:
         return self.status != "done" and self.due is not None and self.due < date.today()
+
+
+class Conversation(db.Model):
+    """A career conversation about a shared plan: everything in it is visible to the plan's
+    owner. Its agreed actions are plan items pointing back here."""
+
+    __tablename__ = "conversation"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    plan_id: Mapped[int] = mapped_column(sa.ForeignKey("plan.id", ondelete="CASCADE"), index=True)
+    manager_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("user_account.id", ondelete="SET NULL")
+    )
+    held_on: Mapped[date] = mapped_column(sa.Date)
+    notes: Mapped[str] = mapped_column(sa.Text, default="")
+    prompts_json: Mapped[str] = mapped_column(sa.Text, default="[]")  # prompt ids used
+    created_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=utcnow)
+
+    plan: Mapped[Plan] = relationship(back_populates="conversations")
+    manager = relationship("User")
+    actions: Mapped[list[PlanItem]] = relationship(order_by="PlanItem.id", viewonly=True)
+
+    @property
+    def prompts(self) -> list[str]:
+        return json.loads(self.prompts_json)

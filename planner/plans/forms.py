@@ -1,8 +1,8 @@
 from __future__ import annotations
 
 from flask_wtf import FlaskForm
-from govuk_frontend_wtf.wtforms_widgets import GovSelect, GovSubmitInput, GovTextInput
-from wtforms import DateField, HiddenField, SelectField, StringField, SubmitField
+from govuk_frontend_wtf.wtforms_widgets import GovSelect, GovSubmitInput, GovTextArea, GovTextInput
+from wtforms import DateField, HiddenField, SelectField, StringField, SubmitField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional
 
 from pathways.model import Framework
@@ -83,3 +83,13 @@ def item_form_class(framework: Framework, route_roles: list[str]):
             return ok
 
     return PlanItemForm
+
+
+class PrivateNotesForm(FlaskForm):
+    notes = TextAreaField(
+        "My private notes",
+        widget=GovTextArea(),
+        description="Only you can see these, even when the plan is shared.",
+        validators=[Length(max=20000, message="Keep your notes under 20,000 characters")],
+    )
+    submit = SubmitField("Save my notes", widget=GovSubmitInput())

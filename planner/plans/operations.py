@@ -100,3 +100,24 @@ def set_done(item: PlanItem, done: bool) -> None:
 def delete_plan(plan: Plan) -> None:
     db.session.delete(plan)
     db.session.commit()
+
+
+class NoLineManager(PlanError):
+    pass
+
+
+def set_shared(plan: Plan, shared: bool) -> None:
+    """Share a plan with the owner's line manager, or withdraw it. Withdrawing hides the plan
+    and its conversations from the manager at once; nothing is deleted."""
+    if shared and plan.user.line_manager_id is None:
+        raise NoLineManager(
+            "You have no line manager in Pathways, so there is no one to share with. "
+            "Ask your administrator to record your line manager."
+        )
+    plan.shared_at = (plan.shared_at or utcnow()) if shared else None
+    db.session.commit()
+
+
+def set_private_notes(plan: Plan, notes: str) -> None:
+    plan.private_notes = notes
+    db.session.commit()

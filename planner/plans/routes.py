@@ -6,16 +6,15 @@ import sqlalchemy as sa
 from flask import Response, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
-from pathways.errors import PathwaysError
 from pathways.iriss import check_route
 from pathways.layout import layout_map
-from pathways.routes import alternative_routes, options, route_from_roles
+from pathways.routes import alternative_routes, options
 from planner.extensions import db, htmx
 from planner.frameworks import current_version, framework_or_503
-from planner.models import Plan, PlanItem
+from planner.models import Conversation, Plan, PlanItem
 from planner.people import person_for
 from planner.plans import bp
-from planner.plans.forms import MarkDoneForm, SavePlanForm, item_form_class
+from planner.plans.forms import MarkDoneForm, PrivateNotesForm, SavePlanForm, item_form_class
 from planner.plans.operations import (
     PlanError,
     add_item,
@@ -23,8 +22,11 @@ from planner.plans.operations import (
     owned_plan,
     save_plan,
     set_done,
+    set_private_notes,
+    set_shared,
 )
-from planner.plans.views import route_overlay, target_chart
+from planner.plans.views import plan_view, plan_view_framework, route_overlay, target_chart
+from planner.team.views import conversation_pdf, conversation_record
 from planner.templating import route_label
 
 
@@ -130,28 +132,11 @@ def _plan_or_404(plan_id: int) -> Plan:
 
 
 def _plan_context(plan: Plan):
-    framework = framework_or_503()
-    version = current_version()
-    person = person_for(current_user, framework, plan)
-    route = error = None
-    try:
-        route = route_from_roles(framework, plan.route, person)
-    except PathwaysError as exc:
-        error = f"This route is no longer in the current framework ({exc}). Make a new plan from the planner."
-    checks = check_route(framework, route, person) if route is not None else []
     return {
-        "plan": plan,
-        "framework": framework,
-        "person": person,
-        "route": route,
-        "route_error": error,
-        "checks": checks,
-        "changed": plan.framework_version_id != version.id,
-        "current_version": version,
-        "item_form": item_form_class(framework, plan.route)(),
+        **plan_view(plan),
+        "item_form": item_form_class(plan_view_framework(), plan.route)(),
         "done_form": MarkDoneForm(),
-        "layout": layout_map(framework),
-        "overlay": route_overlay(route, []) if route else None,
+        "notes_form": PrivateNotesForm(notes=plan.private_notes),
     }
 
 
@@ -214,6 +199,68 @@ def plan_delete(plan_id: int):
     delete_plan(plan)
     flash("The plan is deleted.", "success")
     return redirect(url_for("plans.plan_list"))
+
+
+@bp.post("/plans/<int:plan_id>/share")
+@login_required
+def plan_share(plan_id: int):
+    plan = _plan_or_404(plan_id)
+    if not MarkDoneForm().validate_on_submit():
+        abort(400)
+    share = request.form.get("share") == "1"
+    try:
+        set_shared(plan, share)
+    except PlanError as exc:
+        abort(400, description=str(exc))
+    if share:
+        flash(
+            f"Shared with {plan.user.line_manager.name}. They can see this plan, your "
+            "self-ratings and your progress, never your private notes.",
+            "success",
+        )
+    else:
+        flash("Sharing withdrawn. Your line manager can no longer see this plan.", "success")
+    return redirect(url_for("plans.plan_detail", plan_id=plan.id) + "#sharing")
+
+
+@bp.post("/plans/<int:plan_id>/notes")
+@login_required
+def plan_notes(plan_id: int):
+    plan = _plan_or_404(plan_id)
+    form = PrivateNotesForm()
+    if not form.validate_on_submit():
+        context = _plan_context(plan)
+        context["notes_form"] = form
+        return render_template("plans/plan.html", **context), 400
+    set_private_notes(plan, form.notes.data or "")
+    flash("Your private notes are saved.", "success")
+    return redirect(url_for("plans.plan_detail", plan_id=plan.id) + "#private-notes")
+
+
+def _conversation_or_404(plan: Plan, conversation_id: int) -> Conversation:
+    conversation = db.session.scalar(
+        sa.select(Conversation).filter_by(id=conversation_id, plan_id=plan.id)
+    )
+    if conversation is None:
+        abort(404, description="There is no conversation with that number on this plan.")
+    return conversation
+
+
+@bp.get("/plans/<int:plan_id>/conversations/<int:conversation_id>")
+@login_required
+def plan_conversation(plan_id: int, conversation_id: int):
+    plan = _plan_or_404(plan_id)
+    conversation = _conversation_or_404(plan, conversation_id)
+    return render_template(
+        "team/record.html", **conversation_record(plan, conversation), viewer="owner"
+    )
+
+
+@bp.get("/plans/<int:plan_id>/conversations/<int:conversation_id>.pdf")
+@login_required
+def plan_conversation_pdf(plan_id: int, conversation_id: int):
+    plan = _plan_or_404(plan_id)
+    return conversation_pdf(plan, _conversation_or_404(plan, conversation_id))
 
 
 @bp.get("/plans/<int:plan_id>.pdf")

@@ -4,10 +4,49 @@ from __future__ import annotations
 
 from itertools import pairwise
 
+from pathways.errors import PathwaysError
+from pathways.iriss import check_route
+from pathways.layout import layout_map
 from pathways.model import Framework
 from pathways.person import Person
-from pathways.routes import Alternative, Route
+from pathways.routes import Alternative, Route, route_from_roles
 from planner.charts import capability_chart
+from planner.frameworks import current_version, framework_or_503
+from planner.models import Plan
+from planner.people import person_for
+
+
+def plan_view_framework() -> Framework:
+    """The framework plans are shown against: the current version."""
+    return framework_or_503()
+
+
+def plan_view(plan: Plan) -> dict:
+    """A plan as its owner sees it (and a manager, once shared): the route on the current
+    framework, per-step gaps and training, the Iriss cards. Never the private notes."""
+    framework = plan_view_framework()
+    version = current_version()
+    person = person_for(plan.user, framework, plan)
+    route = error = None
+    try:
+        route = route_from_roles(framework, plan.route, person)
+    except PathwaysError as exc:
+        error = (
+            f"This route is no longer in the current framework ({exc}). "
+            "Make a new plan from the planner."
+        )
+    return {
+        "plan": plan,
+        "framework": framework,
+        "person": person,
+        "route": route,
+        "route_error": error,
+        "checks": check_route(framework, route, person) if route is not None else [],
+        "changed": plan.framework_version_id != version.id,
+        "current_version": version,
+        "layout": layout_map(framework),
+        "overlay": route_overlay(route, []) if route else None,
+    }
 
 
 def route_overlay(route: Route, alternatives: list[Alternative]) -> dict:

@@ -87,6 +87,7 @@ def ratings():
         cards=cards,
         chart=chart,
         history=list(reversed(history)),
+        manager_history=list(reversed(rating_history(current_user.id, kind="manager"))),
     )
 
 

@@ -1,0 +1,122 @@
+from __future__ import annotations
+
+from datetime import date
+
+from flask_wtf import FlaskForm
+from govuk_frontend_wtf.wtforms_widgets import (
+    GovSelect,
+    GovSubmitInput,
+    GovTextArea,
+    GovTextInput,
+)
+from wtforms import (
+    DateField,
+    FieldList,
+    Form,
+    FormField,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+    SubmitField,
+    TextAreaField,
+)
+from wtforms.validators import DataRequired, Length, Optional, ValidationError
+
+from pathways.model import Framework
+from pathways.prompts import prompt_index
+from planner.models import ACTION_OWNERS
+from planner.widgets import DateInput
+
+
+class ActionForm(Form):
+    """One agreed action. A row left blank is ignored."""
+
+    title = StringField(
+        "Action",
+        widget=GovTextInput(),
+        validators=[Length(max=300, message="Keep the action under 300 characters")],
+    )
+    owner = SelectField("Who will do it", widget=GovSelect(), choices=list(ACTION_OWNERS.items()))
+    due = DateField(
+        "Due date (optional)",
+        widget=DateInput(),
+        format="%d %m %Y",
+        description="For example, 31 3 2027",
+        validators=[Optional()],
+    )
+
+    def validate(self, extra_validators=None):
+        if not self.owner.data:  # a row the browser left out entirely
+            self.owner.data = "practitioner"
+        ok = super().validate(extra_validators)
+        if self.due.data and not (self.title.data or "").strip():
+            self.title.errors = [*self.title.errors, "Describe the action, or clear its due date"]
+            return False
+        return ok
+
+
+class ConversationForm(FlaskForm):
+    held_on = DateField(
+        "Date of the conversation",
+        widget=DateInput(),
+        format="%d %m %Y",
+        default=date.today,
+        description="For example, 26 11 2026",
+        validators=[DataRequired("Enter the date of the conversation as day month year")],
+    )
+    notes = TextAreaField(
+        "Notes",
+        widget=GovTextArea(),
+        description="What you discussed and agreed. The practitioner can read everything you write here.",
+        validators=[Length(max=20000, message="Keep the notes under 20,000 characters")],
+    )
+    prompts = SelectMultipleField("Prompts used", choices=[], validate_choice=False)
+    actions = FieldList(FormField(ActionForm), min_entries=3, max_entries=10)
+    submit = SubmitField("Save the conversation record", widget=GovSubmitInput())
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.prompts.choices = [(p.id, p.text) for p in prompt_index().values()]
+
+    def validate_prompts(self, field):
+        unknown = sorted(set(field.data or ()) - set(prompt_index()))
+        if unknown:
+            raise ValidationError(
+                f"Prompts used: choose prompts from the list (not known: {', '.join(unknown)})"
+            )
+
+    def validate(self, extra_validators=None):
+        ok = super().validate(extra_validators)
+        has_action = any((a.title.data or "").strip() for a in self.actions)
+        if ok and not has_action and not (self.notes.data or "").strip():
+            self.notes.errors = [
+                *self.notes.errors,
+                "Write some notes or agree at least one action",
+            ]
+            return False
+        return ok
+
+
+def manager_ratings_form_class(framework: Framework):
+    """One select per capability; blank keeps the current manager rating."""
+    choices = [("", "Not rated")] + [
+        (str(level.level), f"{level.level} – {level.label}") for level in framework.levels
+    ]
+
+    class ManagerRatingsForm(FlaskForm):
+        submit = SubmitField("Save my ratings", widget=GovSubmitInput())
+
+        def levels(self) -> dict[str, int]:
+            return {
+                slug: int(self[slug].data)
+                for slug in framework.capabilities
+                if self[slug].data not in (None, "")
+            }
+
+    for slug, capability in framework.capabilities.items():
+        setattr(
+            ManagerRatingsForm,
+            slug,
+            SelectField(capability.title, widget=GovSelect(), choices=choices, default=""),
+        )
+    return ManagerRatingsForm

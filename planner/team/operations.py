@@ -1,0 +1,119 @@
+"""What a line manager can do with a plan shared with them."""
+
+from __future__ import annotations
+
+import json
+from datetime import date, timedelta
+
+import sqlalchemy as sa
+
+from planner.extensions import db
+from planner.models import Conversation, Plan, PlanItem, Profile, Rating, User, utcnow
+
+DUE_SOON_DAYS = 30
+
+
+def shared_plan(manager: User, plan_id: int) -> Plan | None:
+    """A plan, only if its owner reports to ``manager`` and has shared it."""
+    return db.session.scalar(
+        sa.select(Plan)
+        .join(User, User.id == Plan.user_id)
+        .where(
+            Plan.id == plan_id,
+            Plan.shared_at.is_not(None),
+            User.line_manager_id == manager.id,
+        )
+    )
+
+
+def team_overview(manager: User) -> tuple[list[dict], int]:
+    """Each shared plan of the manager's direct reports with progress and due actions, and
+    how many direct reports have shared nothing."""
+    reports = db.session.scalars(
+        sa.select(User).filter_by(line_manager_id=manager.id, active=True).order_by(User.name)
+    ).all()
+    ids = [u.id for u in reports]
+    plans = db.session.scalars(
+        sa.select(Plan)
+        .where(Plan.user_id.in_(ids), Plan.shared_at.is_not(None))
+        .order_by(Plan.shared_at.desc())
+    ).all()
+    profiles = {
+        p.user_id: p for p in db.session.scalars(sa.select(Profile).where(Profile.user_id.in_(ids)))
+    }
+    today = date.today()
+    soon = today + timedelta(days=DUE_SOON_DAYS)
+    rows = []
+    for plan in plans:
+        open_items = [i for i in plan.items if i.status != "done" and i.due]
+        rows.append(
+            {
+                "plan": plan,
+                "member": plan.user,
+                "current_role": getattr(profiles.get(plan.user_id), "current_role", None),
+                "overdue": sorted((i for i in open_items if i.due < today), key=lambda i: i.due),
+                "due_soon": sorted(
+                    (i for i in open_items if today <= i.due <= soon), key=lambda i: i.due
+                ),
+            }
+        )
+    sharing = {plan.user_id for plan in plans}
+    return rows, sum(1 for u in reports if u.id not in sharing)
+
+
+def record_manager_ratings(member: User, manager: User, levels: dict[str, int]) -> int:
+    """Store the manager's view of each capability whose level changed; returns how many.
+    Ratings are never updated in place, so the history keeps who rated what and when."""
+    from planner.people import latest_ratings
+
+    current = {c: r.level for c, r in latest_ratings(member.id, kind="manager").items()}
+    now = utcnow()
+    changed = [(c, lvl) for c, lvl in levels.items() if current.get(c) != lvl]
+    for capability, level in changed:
+        db.session.add(
+            Rating(
+                user_id=member.id,
+                capability=capability,
+                level=level,
+                kind="manager",
+                rated_by_id=manager.id,
+                created_at=now,
+            )
+        )
+    db.session.commit()
+    return len(changed)
+
+
+def record_conversation(
+    plan: Plan,
+    manager: User,
+    *,
+    held_on: date,
+    notes: str,
+    prompts: list[str],
+    actions: list[dict],
+) -> Conversation:
+    """The conversation and its agreed actions, written together (one commit)."""
+    conversation = Conversation(
+        plan=plan,
+        manager_id=manager.id,
+        held_on=held_on,
+        notes=notes,
+        prompts_json=json.dumps(prompts),
+    )
+    db.session.add(conversation)
+    db.session.flush()
+    for action in actions:
+        db.session.add(
+            PlanItem(
+                plan=plan,
+                kind="other",
+                title=action["title"],
+                owner=action["owner"],
+                due=action["due"],
+                conversation_id=conversation.id,
+            )
+        )
+    plan.updated_at = utcnow()
+    db.session.commit()
+    return conversation

@@ -1,0 +1,143 @@
+from __future__ import annotations
+
+from flask import abort, flash, redirect, render_template, url_for
+from flask_login import current_user
+
+from pathways.prompts import conversation_prompts
+from planner.extensions import db
+from planner.models import Conversation
+from planner.permissions import require_role
+from planner.plans.views import plan_view, plan_view_framework
+from planner.team import bp
+from planner.team.forms import ConversationForm, manager_ratings_form_class
+from planner.team.operations import (
+    record_conversation,
+    record_manager_ratings,
+    shared_plan,
+    team_overview,
+)
+from planner.team.views import conversation_pdf, conversation_record, ratings_side_by_side
+
+
+@bp.get("/team")
+@require_role("manager")
+def team():
+    rows, not_sharing = team_overview(current_user)
+    return render_template(
+        "team/team.html", rows=rows, not_sharing=not_sharing, framework=plan_view_framework()
+    )
+
+
+def _shared_plan_or_404(plan_id: int):
+    plan = shared_plan(current_user, plan_id)
+    if plan is None:
+        abort(404, description="No one in your team has shared a plan with that number.")
+    return plan
+
+
+def _next_role(plan, person) -> str | None:
+    route = plan.route
+    if person is not None and person.current_role in route:
+        index = route.index(person.current_role)
+        return route[index + 1] if index + 1 < len(route) else None
+    return route[1] if len(route) > 1 else None
+
+
+def _conversation_context(plan, ratings_form=None, conversation_form=None) -> dict:
+    context = plan_view(plan)
+    framework = context["framework"]
+    next_role = _next_role(plan, context["person"])
+    rows = ratings_side_by_side(framework, plan.user_id, next_role)
+    if ratings_form is None:
+        ratings_form = manager_ratings_form_class(framework)(
+            data={r["slug"]: str(r["manager"]) if r["manager"] is not None else "" for r in rows}
+        )
+    return {
+        **context,
+        "member": plan.user,
+        "next_role": next_role,
+        "ratings": rows,
+        "ratings_form": ratings_form,
+        "form": conversation_form or ConversationForm(),
+        "prompt_groups": conversation_prompts(),
+    }
+
+
+@bp.get("/team/plans/<int:plan_id>")
+@require_role("manager")
+def conversation(plan_id: int):
+    plan = _shared_plan_or_404(plan_id)
+    return render_template("team/conversation.html", **_conversation_context(plan))
+
+
+@bp.post("/team/plans/<int:plan_id>/ratings")
+@require_role("manager")
+def manager_ratings(plan_id: int):
+    plan = _shared_plan_or_404(plan_id)
+    form = manager_ratings_form_class(plan_view_framework())()
+    if not form.validate_on_submit():
+        context = _conversation_context(plan, ratings_form=form)
+        return render_template("team/conversation.html", **context), 400
+    count = record_manager_ratings(plan.user, current_user, form.levels())
+    flash(
+        f"Saved {count} rating{'s' if count != 1 else ''}. {plan.user.name} can see them."
+        if count
+        else "No ratings changed.",
+        "success",
+    )
+    return redirect(url_for("team.conversation", plan_id=plan.id) + "#ratings")
+
+
+@bp.post("/team/plans/<int:plan_id>/conversations")
+@require_role("manager")
+def record(plan_id: int):
+    plan = _shared_plan_or_404(plan_id)
+    form = ConversationForm()
+    if not form.validate_on_submit():
+        context = _conversation_context(plan, conversation_form=form)
+        return render_template("team/conversation.html", **context), 400
+    actions = [
+        {"title": a.title.data.strip(), "owner": a.owner.data, "due": a.due.data}
+        for a in form.actions
+        if (a.title.data or "").strip()
+    ]
+    conversation = record_conversation(
+        plan,
+        current_user,
+        held_on=form.held_on.data,
+        notes=(form.notes.data or "").strip(),
+        prompts=form.prompts.data or [],
+        actions=actions,
+    )
+    flash(
+        f"The conversation is recorded with {len(actions)} agreed action"
+        f"{'s' if len(actions) != 1 else ''}; they are on {plan.user.name}'s plan.",
+        "success",
+    )
+    return redirect(
+        url_for("team.conversation_detail", plan_id=plan.id, conversation_id=conversation.id)
+    )
+
+
+def _conversation_or_404(plan, conversation_id: int) -> Conversation:
+    conversation = db.session.get(Conversation, conversation_id)
+    if conversation is None or conversation.plan_id != plan.id:
+        abort(404, description="There is no conversation with that number on this plan.")
+    return conversation
+
+
+@bp.get("/team/plans/<int:plan_id>/conversations/<int:conversation_id>")
+@require_role("manager")
+def conversation_detail(plan_id: int, conversation_id: int):
+    plan = _shared_plan_or_404(plan_id)
+    conversation = _conversation_or_404(plan, conversation_id)
+    return render_template(
+        "team/record.html", **conversation_record(plan, conversation), viewer="manager"
+    )
+
+
+@bp.get("/team/plans/<int:plan_id>/conversations/<int:conversation_id>.pdf")
+@require_role("manager")
+def conversation_detail_pdf(plan_id: int, conversation_id: int):
+    plan = _shared_plan_or_404(plan_id)
+    return conversation_pdf(plan, _conversation_or_404(plan, conversation_id))

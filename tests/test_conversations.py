@@ -1,0 +1,277 @@
+"""Sharing a plan with a line manager, the team page and the career conversation."""
+
+from __future__ import annotations
+
+import re
+from datetime import date, timedelta
+
+import pytest
+import sqlalchemy as sa
+
+from pathways.loader import default_framework_path
+from pathways.prompts import conversation_prompts, prompt_index
+from planner.extensions import db
+from planner.models import Conversation, Plan, PlanItem, Rating
+from tests.test_framework_content import SEEDS, _normalise
+
+
+@pytest.mark.skipif(not SEEDS.is_dir(), reason="seed reports are in ../shared/seeds")
+def test_every_prompt_and_source_quote_is_verbatim_in_its_seed():
+    import yaml
+
+    documents = yaml.safe_load(default_framework_path().read_text())["documents"]
+    seeds = {k: _normalise((SEEDS / d["seed"]).read_text()) for k, d in documents.items()}
+    groups = conversation_prompts()
+    assert {g.id for g in groups} >= {"tool3_self", "four_behaviours", "nussbaum"}
+    assert len(prompt_index()) == 20 + 4 + 7  # Tool 3's 20 questions, 4 behaviours, 7 dimensions
+    for group in groups:
+        for source in group.sources:
+            assert _normalise(source.quote) in seeds[source.doc], (group.id, source.quote)
+        docs = [s.doc for s in group.sources]
+        for prompt in group.prompts:
+            assert any(_normalise(prompt.text) in seeds[d] for d in docs), prompt.id
+
+
+@pytest.fixture
+def team(app, make_user):
+    boss = make_user("boss@example.org", roles=("manager", "practitioner"), name="Bea Boss")
+    member = make_user("member@example.org", line_manager_id=boss, name="Mo Member")
+    loner = make_user("loner@example.org", name="Lone Worker")
+    return boss, member, loner
+
+
+def _plan(client, target="senior_practitioner", route="social_worker,senior_practitioner"):
+    location = client.post("/plans", data={"target": target, "route": route}).headers["Location"]
+    return int(location.rsplit("/", 1)[1])
+
+
+def _add(client, plan_id, title, due=None):
+    data = {"kind": "other", "title": title, "training_item": "", "role": "", "service_area": ""}
+    if due:
+        data["due"] = [str(due.day), str(due.month), str(due.year)]
+    assert client.post(f"/plans/{plan_id}/items", data=data).status_code == 302
+
+
+def test_nothing_is_visible_to_the_manager_until_shared_and_after_withdrawal(client, team, login):
+    login("member@example.org")
+    plan_id = _plan(client)
+    _add(client, plan_id, "Shadow the duty senior")
+    client.post("/logout")
+    login("boss@example.org")
+    page = client.get("/team").get_data(as_text=True)
+    assert "Mo Member" not in page and "1 of your direct reports has not shared a plan" in page
+    assert client.get(f"/team/plans/{plan_id}").status_code == 404
+    client.post("/logout")
+
+    login("member@example.org")
+    response = client.post(f"/plans/{plan_id}/share", data={"share": "1"}, follow_redirects=True)
+    assert "Shared with Bea Boss" in response.get_data(as_text=True)
+    client.post("/logout")
+    login("boss@example.org")
+    page = client.get("/team").get_data(as_text=True)
+    assert "Mo Member" in page and "Senior practitioner" in page and "0 of 1 done" in page
+    assert client.get(f"/team/plans/{plan_id}").status_code == 200
+    client.post("/logout")
+
+    login("member@example.org")
+    response = client.post(f"/plans/{plan_id}/share", data={"share": "0"}, follow_redirects=True)
+    assert "can no longer see this plan" in response.get_data(as_text=True)
+    client.post("/logout")
+    login("boss@example.org")
+    assert "Mo Member" not in client.get("/team").get_data(as_text=True)
+    assert client.get(f"/team/plans/{plan_id}").status_code == 404
+
+
+def test_without_a_line_manager_sharing_is_refused_with_a_reason(app, client, team, login):
+    login("loner@example.org")
+    plan_id = _plan(client)
+    page = client.get(f"/plans/{plan_id}").get_data(as_text=True)
+    assert "no line manager recorded for you" in page
+    response = client.post(f"/plans/{plan_id}/share", data={"share": "1"})
+    assert response.status_code == 400
+    assert "no line manager in Pathways" in response.get_data(as_text=True)
+    with app.app_context():
+        assert db.session.get(Plan, plan_id).shared_at is None
+
+
+def test_team_page_lists_overdue_and_soon_due_actions(client, team, login):
+    login("member@example.org")
+    plan_id = _plan(client)
+    today = date.today()
+    _add(client, plan_id, "Late reading", today - timedelta(days=3))
+    _add(client, plan_id, "Soon shadowing", today + timedelta(days=10))
+    _add(client, plan_id, "Far course", today + timedelta(days=200))
+    client.post(f"/plans/{plan_id}/share", data={"share": "1"})
+    client.post("/logout")
+    login("boss@example.org")
+    page = client.get("/team").get_data(as_text=True)
+    row = page[page.index("Mo Member") :]
+    overdue, soon = row.split("</td>")[3], row.split("</td>")[4]
+    assert "1 overdue" in overdue and "Late reading" in overdue
+    assert "Soon shadowing" in soon and "Far course" not in row.split("</tr>")[0]
+
+
+def test_ratings_side_by_side_with_differences_and_history(app, client, team, login):
+    boss, member, _ = team
+    login("member@example.org")
+    client.post("/profile/ratings/vision", data={"vision-level": "2"})
+    client.post(
+        "/profile/ratings/collaborating_influencing", data={"collaborating_influencing-level": "3"}
+    )
+    plan_id = _plan(client)
+    client.post(f"/plans/{plan_id}/share", data={"share": "1"})
+    client.post("/logout")
+    login("boss@example.org")
+    # the manager rates vision higher and collaborating the same
+    response = client.post(
+        f"/team/plans/{plan_id}/ratings", data={"vision": "4", "collaborating_influencing": "3"}
+    )
+    assert response.status_code == 302
+    page = client.get(f"/team/plans/{plan_id}").get_data(as_text=True)
+    vision_row = page[page.index('id="cap-vision"') :].split("</tr>")[0]
+    collab_row = page[page.index('id="cap-collaborating_influencing"') :].split("</tr>")[0]
+    assert "You rate 2 higher" in vision_row
+    assert "Same" in collab_row and "higher" not in collab_row
+    assert page.count("app-compare--differs") == 1
+    # a second save keeps the first: history, with author and date
+    client.post(
+        f"/team/plans/{plan_id}/ratings", data={"vision": "3", "collaborating_influencing": "3"}
+    )
+    with app.app_context():
+        rows = db.session.scalars(
+            sa.select(Rating).filter_by(user_id=member, kind="manager").order_by(Rating.id)
+        ).all()
+        assert [(r.capability, r.level, r.rated_by_id) for r in rows] == [
+            ("collaborating_influencing", 3, boss),
+            ("vision", 4, boss),
+            ("vision", 3, boss),
+        ] or sorted((r.capability, r.level) for r in rows) == [
+            ("collaborating_influencing", 3),
+            ("vision", 3),
+            ("vision", 4),
+        ]
+        assert all(r.created_at is not None for r in rows)
+        # self ratings untouched
+        own = db.session.scalars(sa.select(Rating).filter_by(user_id=member, kind="self")).all()
+        assert sorted((r.capability, r.level) for r in own) == [
+            ("collaborating_influencing", 3),
+            ("vision", 2),
+        ]
+    client.post("/logout")
+    # the practitioner sees what the manager wrote
+    login("member@example.org")
+    page = client.get("/profile/ratings").get_data(as_text=True)
+    manager_part = page[page.index('id="manager-ratings"') :]
+    assert "Bea Boss" in manager_part and "3 (Competent)" in manager_part
+
+
+def test_recording_a_conversation_puts_agreed_actions_on_the_plan(app, client, team, login):
+    login("member@example.org")
+    plan_id = _plan(client)
+    client.post(f"/plans/{plan_id}/notes", data={"notes": "Not sure I want to manage people"})
+    client.post(f"/plans/{plan_id}/share", data={"share": "1"})
+    client.post("/logout")
+    login("boss@example.org")
+    page = client.get(f"/team/plans/{plan_id}").get_data(as_text=True)
+    assert "Not sure I want to manage people" not in page
+    assert "How alive are your organisation" in page and "Active listening" in page
+    assert "Iriss" in page and "Step 1: Social worker to Senior practitioner" in page
+    response = client.post(
+        f"/team/plans/{plan_id}/conversations",
+        data={
+            "held_on": ["20", "11", "2026"],
+            "notes": "Agreed to look at practice education first.\nRevisit in March.",
+            "prompts": ["tool3_2", "nussbaum_2"],
+            "actions-0-title": "Book the Practice Learning Qualification",
+            "actions-0-owner": "practitioner",
+            "actions-0-due": ["31", "3", "2027"],
+            "actions-1-title": "Ask L&D about a secondment",
+            "actions-1-owner": "manager",
+            "actions-2-title": "",
+            "actions-2-owner": "practitioner",
+        },
+    )
+    assert response.status_code == 302
+    record = client.get(response.headers["Location"]).get_data(as_text=True)
+    assert "Revisit in March." in record and "Book the Practice Learning Qualification" in record
+    assert "Active listening" in record and "When have you felt at your best" in record
+    assert "Line manager" in record and "31 March 2027" in record
+    pdf = client.get(response.headers["Location"] + ".pdf")
+    assert pdf.status_code == 200 and pdf.data.startswith(b"%PDF")
+    client.post("/logout")
+
+    login("member@example.org")
+    plan_page = client.get(f"/plans/{plan_id}").get_data(as_text=True)
+    assert "Book the Practice Learning Qualification" in plan_page
+    assert (
+        "your line manager&#39;s action" in plan_page or "your line manager's action" in plan_page
+    )
+    assert "20 November 2026" in plan_page
+    with app.app_context():
+        conversation = db.session.scalar(sa.select(Conversation))
+        items = db.session.scalars(
+            sa.select(PlanItem).filter_by(conversation_id=conversation.id).order_by(PlanItem.id)
+        ).all()
+        assert [(i.title, i.owner, i.due) for i in items] == [
+            ("Book the Practice Learning Qualification", "practitioner", date(2027, 3, 31)),
+            ("Ask L&D about a secondment", "manager", None),
+        ]
+        conversation_id = conversation.id
+    # the practitioner reads the whole record, and can download it
+    record = client.get(f"/plans/{plan_id}/conversations/{conversation_id}")
+    assert record.status_code == 200 and "Revisit in March." in record.get_data(as_text=True)
+    pdf = client.get(f"/plans/{plan_id}/conversations/{conversation_id}.pdf")
+    assert pdf.data.startswith(b"%PDF")
+
+
+def test_bad_conversation_input_names_the_field_and_writes_nothing(app, client, team, login):
+    login("member@example.org")
+    plan_id = _plan(client)
+    client.post(f"/plans/{plan_id}/share", data={"share": "1"})
+    client.post("/logout")
+    login("boss@example.org")
+    cases = [
+        (
+            {"held_on": ["20", "11", "2026"], "notes": ""},
+            "Write some notes or agree at least one action",
+        ),
+        ({"held_on": ["31", "2", "2026"], "notes": "x"}, "Date of the conversation"),
+        (
+            {"held_on": ["1", "1", "2026"], "notes": "x", "actions-0-due": ["1", "2", "2027"]},
+            "Describe the action, or clear its due date",
+        ),
+        (
+            {"held_on": ["1", "1", "2026"], "notes": "x", "prompts": ["made_up"]},
+            "choose prompts from the list",
+        ),
+        (
+            {
+                "held_on": ["1", "1", "2026"],
+                "notes": "x",
+                "actions-0-title": "t",
+                "actions-0-owner": "ceo",
+            },
+            "Not a valid choice",
+        ),
+    ]
+    for data, message in cases:
+        response = client.post(f"/team/plans/{plan_id}/conversations", data=data)
+        body = response.get_data(as_text=True)
+        assert response.status_code == 400, data
+        assert "govuk-error-summary" in body and message in body, (data, message)
+    with app.app_context():
+        assert db.session.scalar(sa.select(sa.func.count(Conversation.id))) == 0
+        assert db.session.scalar(sa.select(sa.func.count(PlanItem.id))) == 0
+
+
+def test_manager_ratings_reject_levels_off_the_scale(app, client, team, login):
+    login("member@example.org")
+    plan_id = _plan(client)
+    client.post(f"/plans/{plan_id}/share", data={"share": "1"})
+    client.post("/logout")
+    login("boss@example.org")
+    response = client.post(f"/team/plans/{plan_id}/ratings", data={"vision": "9"})
+    assert response.status_code == 400
+    assert re.search(r"Not a valid choice", response.get_data(as_text=True))
+    with app.app_context():
+        assert db.session.scalar(sa.select(sa.func.count(Rating.id))) == 0
