@@ -70,3 +70,56 @@ def test_delete_removes_the_account_and_all_its_data(app, client, make_user, log
         .status_code
         == 200
     )
+
+
+def _conversation(client, login, make_user):
+    boss = make_user("boss@example.org", roles=("manager",))
+    make_user(line_manager_id=boss)
+    login()
+    fill_user_data(client)
+    plan_id = client.get("/account/export.json").json["plans"][0]["id"]
+    client.post(f"/plans/{plan_id}/notes", data={"notes": "only mine"})
+    client.post(f"/plans/{plan_id}/share", data={"share": "1"})
+    client.post("/logout")
+    login("boss@example.org")
+    client.post(
+        f"/team/plans/{plan_id}/conversations",
+        data={"held_on": ["1", "11", "2026"], "notes": "We talked", "actions-0-title": "Read"},
+    )
+    client.post("/logout")
+    return boss, plan_id
+
+
+def test_export_includes_sharing_notes_and_conversations(client, make_user, login):
+    _conversation(client, login, make_user)
+    login()
+    plan = client.get("/account/export.json").json["plans"][0]
+    assert plan["private_notes"] == "only mine" and plan["shared_with_line_manager_since"]
+    assert plan["conversations"][0]["notes"] == "We talked"
+    assert plan["conversations"][0]["manager"] == "Boss"
+    assert [i["title"] for i in plan["items"] if i["agreed_in_conversation"]] == ["Read"]
+
+
+def test_deleting_a_practitioner_removes_their_conversations(app, client, make_user, login):
+    from planner.models import Conversation
+
+    _conversation(client, login, make_user)
+    login()
+    assert client.post("/account/delete", data={"password": PASSWORD}).status_code == 302
+    with app.app_context():
+        assert db.session.scalar(sa.select(sa.func.count(Conversation.id))) == 0
+
+
+def test_deleting_a_manager_keeps_the_record_without_the_author(app, client, make_user, login):
+    from planner.models import Conversation
+
+    _conversation(client, login, make_user)
+    login("boss@example.org")
+    assert client.post("/account/delete", data={"password": PASSWORD}).status_code == 302
+    with app.app_context():
+        conversation = db.session.scalar(sa.select(Conversation))
+        assert conversation.notes == "We talked" and conversation.manager_id is None
+    login()
+    plan_id = client.get("/account/export.json").json["plans"][0]["id"]
+    record = client.get(f"/plans/{plan_id}/conversations/{conversation.id}")
+    assert "No longer in Pathways" in record.get_data(as_text=True)

@@ -7,6 +7,8 @@ import sqlalchemy as sa
 from planner.extensions import db
 from planner.models import (
     CompletedTraining,
+    Conversation,
+    FrameworkVersion,
     Plan,
     PlanItem,
     Profile,
@@ -21,6 +23,7 @@ def delete_account(user: User) -> None:
     trusting ON DELETE CASCADE, which SQLite ignores unless foreign keys are switched on."""
     plan_ids = sa.select(Plan.id).where(Plan.user_id == user.id)
     db.session.execute(sa.delete(PlanItem).where(PlanItem.plan_id.in_(plan_ids)))
+    db.session.execute(sa.delete(Conversation).where(Conversation.plan_id.in_(plan_ids)))
     for model in (Plan, CompletedTraining, ServiceAreaYears, Rating, Profile):
         db.session.execute(sa.delete(model).where(model.user_id == user.id))
     # Ratings this person gave others stay with their owners, without the author.
@@ -29,6 +32,15 @@ def delete_account(user: User) -> None:
     )
     db.session.execute(
         sa.update(User).where(User.line_manager_id == user.id).values(line_manager_id=None)
+    )
+    # Records this person wrote as a manager or editor stay, without the author.
+    db.session.execute(
+        sa.update(Conversation).where(Conversation.manager_id == user.id).values(manager_id=None)
+    )
+    db.session.execute(
+        sa.update(FrameworkVersion)
+        .where(FrameworkVersion.created_by_id == user.id)
+        .values(created_by_id=None)
     )
     db.session.delete(user)
     db.session.commit()

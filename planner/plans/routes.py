@@ -292,6 +292,17 @@ def plan_as_json(plan: Plan) -> dict:
         "label": plan.label,
         "framework_version": plan.framework_version.version,
         "created_at": plan.created_at.isoformat(),
+        "shared_with_line_manager_since": plan.shared_at.isoformat() if plan.shared_at else None,
+        "private_notes": plan.private_notes,
+        "conversations": [
+            {
+                "held_on": c.held_on.isoformat(),
+                "manager": c.manager.name if c.manager else None,
+                "notes": c.notes,
+                "prompts": c.prompts,
+            }
+            for c in plan.conversations
+        ],
         "items": [
             {
                 "kind": i.kind,
@@ -301,6 +312,8 @@ def plan_as_json(plan: Plan) -> dict:
                 "service_area": i.service_area,
                 "due": i.due.isoformat() if i.due else None,
                 "status": i.status,
+                "owner": i.owner,
+                "agreed_in_conversation": i.conversation_id is not None,
             }
             for i in plan.items
         ],
