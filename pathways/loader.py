@@ -238,6 +238,8 @@ def build_framework(data: dict) -> Framework:
             provider=t.get("provider", ""),
             notes=t.get("notes", ""),
             sources=_sources(t["sources"]),
+            cost=t.get("cost", ""),
+            link=t.get("link", ""),
         )
         for t in data["training"]
     }

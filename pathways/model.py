@@ -142,6 +142,8 @@ class TrainingItem:
     provider: str = ""
     notes: str = ""
     sources: tuple[Source, ...] = ()
+    cost: str = ""
+    link: str = ""
 
     @property
     def preference(self) -> int:

@@ -29,6 +29,7 @@ def create_app(test_config: dict | None = None) -> Flask:
         # Self-registration is off unless the deployment allows it; admins invite users.
         SELF_REGISTRATION=os.environ.get("PATHWAYS_SELF_REGISTRATION", "0") == "1",
         INVITE_MAX_AGE=14 * 24 * 3600,
+        MAX_CONTENT_LENGTH=5 * 1024 * 1024,  # uploads (catalogue CSV, framework YAML)
     )
     if test_config:
         app.config.update(test_config)
@@ -79,12 +80,13 @@ def register_extensions(app: Flask) -> None:
 def register_blueprints(app: Flask) -> None:
     from planner.account import bp as account_bp
     from planner.auth import bp as auth_bp
+    from planner.catalogue import bp as catalogue_bp
     from planner.explore import bp as explore_bp
     from planner.plans import bp as plans_bp
     from planner.profile import bp as profile_bp
     from planner.team import bp as team_bp
 
-    for bp in (explore_bp, auth_bp, profile_bp, plans_bp, account_bp, team_bp):
+    for bp in (explore_bp, auth_bp, profile_bp, plans_bp, account_bp, team_bp, catalogue_bp):
         app.register_blueprint(bp)
 
 
@@ -98,9 +100,16 @@ def register_commands(app: Flask) -> None:
 def register_errorhandlers(app: Flask) -> None:
     def render_error(error):
         code = getattr(error, "code", 500) or 500
-        return render_template("error.html", code=code, error=error), code
+        extra = {}
+        if code == 413:
+            size = app.config["MAX_CONTENT_LENGTH"]
+            limit = f"{size // 2**20} MB" if size >= 2**20 else f"{size // 2**10} KB"
+            extra["message"] = (
+                f"The file is too large: the limit is {limit}. Split it and try again."
+            )
+        return render_template("error.html", code=code, error=error, **extra), code
 
-    for code in (400, 403, 404, 405, 500, 503):
+    for code in (400, 403, 404, 405, 413, 500, 503):
         app.register_error_handler(code, render_error)
     from flask_wtf.csrf import CSRFError
 

@@ -134,7 +134,26 @@ def load_demo(framework) -> list[tuple[str, str]]:
     team_manager.line_manager_id = manager.id
     db.session.commit()
     _shared_plan(framework, users["practitioner@demo.pathways"], manager)
+    _local_training(framework, org.id)
     return logins
+
+
+# Example local items (invented for the demo council, and labelled so in their notes).
+DEMO_LOCAL_CSV = """id,title,kind,mode,capabilities,roles,sw_specific,status,embedded,duration,provider,cost,notes
+demo_duty_senior_shadowing,Shadowing the duty senior,work_based,step_in,statutory_duties; professional_confidence,senior_social_worker; senior_practitioner,yes,optional,yes,2 weeks,Demo Council,free,Demo data: an invented local item.
+demo_leading_practice_circle,Leading practice circle for senior social workers,developmental,peer_support,vision; empowering; creativity_innovation,senior_social_worker,yes,entitlement,yes,6 sessions a year,Demo Council L&D,free,Demo data: an invented local item.
+"""
+
+
+def _local_training(framework, organisation_id: int) -> None:
+    from pathways.catalogue import CatalogueError, parse_catalogue_csv
+    from planner.catalogue.operations import import_items
+
+    try:
+        items = parse_catalogue_csv(DEMO_LOCAL_CSV, framework)
+    except CatalogueError:  # a framework without these roles: no demo items
+        return
+    import_items(organisation_id, items)
 
 
 def _shared_plan(framework, member: User, manager: User) -> None:

@@ -35,3 +35,10 @@ def register_template_helpers(app: Flask) -> None:
     from planner.models import ACTION_OWNERS
 
     app.jinja_env.globals["ACTION_OWNERS"] = ACTION_OWNERS
+
+    def local_entry(row):
+        from planner.catalogue.operations import row_item
+
+        return {"row": row, "item": row_item(row)}
+
+    app.jinja_env.filters["local_entry"] = local_entry

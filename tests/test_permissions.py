@@ -53,7 +53,19 @@ MANAGER = {
     "team.conversation_detail",
     "team.conversation_detail_pdf",
 }
+# Learning and development (and administrators), about their own organisation only:
+# the catalogue, coverage, aggregates and the audit. Never an individual.
+LD = {
+    "catalogue.catalogue",
+    "catalogue.new_item",
+    "catalogue.edit_item",
+    "catalogue.retire_item",
+    "catalogue.import_csv",
+    "catalogue.export_csv",
+    "catalogue.export_json",
+}
 OWNED_ARGS = {"plan_id", "item_id", "row_id", "conversation_id"}
+ORGANISATION_ARGS = {"local_id"}
 
 
 def rules(app):
@@ -61,13 +73,14 @@ def rules(app):
 
 
 def test_every_rule_is_classified(app):
-    unclassified = {r.endpoint for r in rules(app)} - PUBLIC - ADMIN_ONLY - SIGNED_IN - MANAGER
+    unclassified = {r.endpoint for r in rules(app)} - PUBLIC - ADMIN_ONLY - SIGNED_IN - MANAGER - LD
     assert unclassified == set(), "classify these endpoints in tests/test_permissions.py"
 
 
 SECRET = "Private action"
 PRIVATE_NOTE = "My secret worry about the move"
 CONVERSATION_NOTE = "Talked about the step to senior practitioner"
+LOCAL_TITLE = "East council supervision course"
 
 
 def _owner_data(app, client, make_user, login):
@@ -120,14 +133,38 @@ def _owner_data(app, client, make_user, login):
     make_user("ld@example.org", roles=("ld",), organisation_id=org_id)
     make_user("admin@example.org", roles=("admin",), organisation_id=org_id)
     with app.app_context():
-        from planner.models import Conversation
+        from planner.models import Conversation, LocalTraining, Organisation
 
+        elsewhere = Organisation(name="Another council")
+        db.session.add(elsewhere)
+        db.session.commit()
+        other_org = elsewhere.id
+    make_user("otherld@example.org", roles=("ld",), organisation_id=other_org)
+    login("ld@example.org")
+    client.post(
+        "/catalogue/new",
+        data={
+            "id": "our_course",
+            "title": LOCAL_TITLE,
+            "kind": "training",
+            "mode": "course",
+            "capabilities": ["vision"],
+            "roles": ["team_manager"],
+            "sw_specific": "yes",
+            "status": "optional",
+            "embedded": "no",
+            "duration": "2 days",
+        },
+    )
+    client.post("/logout")
+    with app.app_context():
         plan = db.session.scalar(sa.select(Plan).filter_by(user_id=owner_id))
         assert plan.shared and plan.private_notes == PRIVATE_NOTE
         values = {
             "plan_id": plan.id,
             "item_id": plan.items[0].id,
             "conversation_id": db.session.scalar(sa.select(Conversation.id)),
+            "local_id": db.session.scalar(sa.select(LocalTraining.id)),
             "row_id": db.session.scalar(
                 sa.select(CompletedTraining.id).filter_by(user_id=owner_id)
             ),
@@ -163,7 +200,7 @@ def test_anonymous_visitors_are_sent_to_sign_in(app, client, make_user, login):
 
 
 def _snapshot(app, owner_id):
-    from planner.models import Conversation
+    from planner.models import Conversation, LocalTraining
 
     with app.app_context():
         plan = db.session.scalar(sa.select(Plan).filter_by(user_id=owner_id))
@@ -174,6 +211,10 @@ def _snapshot(app, owner_id):
             db.session.scalar(sa.select(sa.func.count(Conversation.id))),
             db.session.scalar(sa.select(sa.func.count(Rating.id))),
             db.session.scalar(sa.select(sa.func.count(CompletedTraining.id))),
+            [
+                (t.title, t.retired)
+                for t in db.session.scalars(sa.select(LocalTraining).order_by(LocalTraining.id))
+            ],
         )
 
 
@@ -188,14 +229,15 @@ ATTEMPT = {  # a plausible body for every form, so a missing check would change 
     "service_area": "",
     "vision": "1",
     "held_on": ["2", "11", "2026"],
+    "retire": "1",
 }
 
-PERSONAS = {
-    # who: (roles that may use MANAGER endpoints on the owner's plan, may use ADMIN_ONLY)
+PERSONAS = {  # email: (is an administrator, is L&D or admin in the owner's organisation)
     "intruder@example.org": (False, False),
     "othermanager@example.org": (False, False),
-    "ld@example.org": (False, False),
-    "admin@example.org": (False, True),
+    "ld@example.org": (False, True),
+    "otherld@example.org": (False, False),
+    "admin@example.org": (True, True),
 }
 
 
@@ -204,11 +246,20 @@ def test_no_one_else_can_read_or_change_someone_elses_data(app, client, make_use
     team, L&D and an administrator: not found or forbidden, and nothing leaks or changes."""
     owner_id, values = _owner_data(app, client, make_user, login)
     before = _snapshot(app, owner_id)
-    for email, (_, admin) in PERSONAS.items():
+    for email, (admin, same_org_ld) in PERSONAS.items():
         login(email)
         tried = 0
         for rule, method, url in _urls(app, values):
-            if rule.endpoint in ADMIN_ONLY:
+            if rule.endpoint in LD:
+                if same_org_ld:
+                    continue  # their own organisation's catalogue: see test_catalogue.py
+                is_ld = "ld@" in email
+                expected = (
+                    ({404} if ORGANISATION_ARGS & set(rule.arguments) else {200, 302, 400})
+                    if is_ld
+                    else {403}
+                )
+            elif rule.endpoint in ADMIN_ONLY:
                 expected = {200, 302, 400} if admin else {403}
             elif rule.endpoint in MANAGER:
                 has_role = "manager" in email
@@ -223,7 +274,10 @@ def test_no_one_else_can_read_or_change_someone_elses_data(app, client, make_use
             response = client.open(url, method=method, data=ATTEMPT)
             body = response.get_data(as_text=True)
             assert response.status_code in expected, (email, method, url, response.status_code)
-            for secret in (SECRET, PRIVATE_NOTE, CONVERSATION_NOTE):
+            secrets = (SECRET, PRIVATE_NOTE, CONVERSATION_NOTE)
+            if not same_org_ld:
+                secrets += (LOCAL_TITLE,)
+            for secret in secrets:
                 assert secret not in body, (email, url, secret)
             tried += 1
         assert tried >= 12, email

@@ -9,6 +9,7 @@ from flask_login import current_user, login_required
 from pathways.iriss import check_route
 from pathways.layout import layout_map
 from pathways.routes import alternative_routes, options
+from planner.catalogue.operations import framework_for_user
 from planner.extensions import db, htmx
 from planner.frameworks import current_version, framework_or_503
 from planner.models import Conversation, Plan, PlanItem
@@ -73,7 +74,7 @@ def _planner_context(framework, person, target, choice):
 @bp.get("/planner")
 @login_required
 def planner():
-    framework = framework_or_503()
+    framework = framework_for_user(current_user)
     person = person_for(current_user, framework)
     if person is None:
         return render_template("plans/planner_start.html")
@@ -92,7 +93,7 @@ def planner():
 @bp.post("/plans")
 @login_required
 def create_plan():
-    framework = framework_or_503()
+    framework = framework_for_user(current_user)
     person = person_for(current_user, framework)
     form = SavePlanForm()
     if person is None or not form.validate_on_submit():
@@ -134,7 +135,7 @@ def _plan_or_404(plan_id: int) -> Plan:
 def _plan_context(plan: Plan):
     return {
         **plan_view(plan),
-        "item_form": item_form_class(plan_view_framework(), plan.route)(),
+        "item_form": item_form_class(plan_view_framework(plan.user), plan.route)(),
         "done_form": MarkDoneForm(),
         "notes_form": PrivateNotesForm(notes=plan.private_notes),
     }
@@ -182,7 +183,7 @@ def plan_item_done(plan_id: int, item_id: int):
             "plans/_item_row.html",
             item=item,
             plan=plan,
-            framework=framework_or_503(),
+            framework=plan_view_framework(plan.user),
             done_form=MarkDoneForm(),
             announce=True,
         )

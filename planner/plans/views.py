@@ -16,15 +16,20 @@ from planner.models import Plan
 from planner.people import person_for
 
 
-def plan_view_framework() -> Framework:
-    """The framework plans are shown against: the current version."""
-    return framework_or_503()
+def plan_view_framework(owner=None) -> Framework:
+    """The framework plans are shown against: the current version, with the local training
+    of the owner's organisation (so a manager sees what the practitioner sees)."""
+    if owner is None:
+        return framework_or_503()
+    from planner.catalogue.operations import framework_for_user
+
+    return framework_for_user(owner)
 
 
 def plan_view(plan: Plan) -> dict:
     """A plan as its owner sees it (and a manager, once shared): the route on the current
     framework, per-step gaps and training, the Iriss cards. Never the private notes."""
-    framework = plan_view_framework()
+    framework = plan_view_framework(plan.user)
     version = current_version()
     person = person_for(plan.user, framework, plan)
     route = error = None

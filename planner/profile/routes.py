@@ -6,6 +6,7 @@ import sqlalchemy as sa
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
+from planner.catalogue.operations import framework_for_user
 from planner.charts import history_chart
 from planner.extensions import db, htmx
 from planner.frameworks import framework_or_503
@@ -125,7 +126,7 @@ def rate(capability: str):
 @bp.route("/training", methods=["GET", "POST"])
 @login_required
 def training():
-    framework = framework_or_503()
+    framework = framework_for_user(current_user)
     form = training_form_class(framework)()
     if form.validate_on_submit():
         record_training(current_user, form.item.data, form.completed_on.data)

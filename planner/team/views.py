@@ -47,7 +47,7 @@ def prompts_used(conversation: Conversation) -> list[tuple]:
 
 
 def conversation_record(plan: Plan, conversation: Conversation) -> dict:
-    framework = plan_view_framework()
+    framework = plan_view_framework(plan.user)
     return {
         "plan": plan,
         "framework": framework,

@@ -1,0 +1,79 @@
+"""Learning and development in real Chromium: a CSV import with bad rows, then a good one;
+the catalogue, coverage, insight and audit pages. axe-core runs on every page visited."""
+
+from __future__ import annotations
+
+import pytest
+import sqlalchemy as sa
+
+from tests.browser.conftest import check_accessibility
+from tests.browser.test_planner_flow import PASSWORD, sign_in
+
+pytestmark = pytest.mark.browser
+
+HEADER = "id,title,kind,mode,capabilities,roles,sw_specific,status,embedded,duration"
+
+
+@pytest.fixture(scope="module")
+def ld_user(live_server_app):
+    from planner.auth.operations import create_user
+    from planner.extensions import db
+    from planner.models import Organisation, User
+
+    with live_server_app.app_context():
+        if db.session.scalar(sa.select(User).filter_by(email="ldflow@example.org")) is None:
+            org = Organisation(name="Browser council")
+            db.session.add(org)
+            db.session.commit()
+            create_user(
+                "Lee Learning",
+                "ldflow@example.org",
+                ["ld"],
+                password=PASSWORD,
+                organisation_id=org.id,
+            )
+    return "ldflow@example.org"
+
+
+def test_csv_import_with_bad_rows_then_good(browser, live_server, ld_user, tmp_path):
+    bad = tmp_path / "bad.csv"
+    bad.write_bytes(
+        (
+            "\ufeff" + HEADER + "\r\n"
+            "browser_ok,Fine course,training,course,vision,team_manager,yes,optional,no,1 day\r\n"
+            "browser_bad,Bad course,trainnig,course,visoin,team_manager,yes,optional,no,1 day\r\n"
+            ",,,,,,,,,\r\n"
+        ).encode("utf-8")
+    )
+    good = tmp_path / "good.csv"
+    good.write_bytes(
+        bad.read_bytes().replace(b"trainnig", b"training").replace(b"visoin", b"vision")
+    )
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    try:
+        sign_in(page, live_server, ld_user, axe=False)
+        page.goto(live_server + "/catalogue")
+        check_accessibility(page, "catalogue-empty")
+        page.click("a:has-text('Import from CSV')")
+        check_accessibility(page, "catalogue-import")
+        page.set_input_files("input[type=file]", str(bad))
+        page.click("button:has-text('Check and import')")
+        summary = page.locator(".govuk-error-summary")
+        summary.wait_for()
+        assert "Nothing has been changed" in summary.inner_text()
+        problems = page.locator("#problems + table").inner_text()
+        assert "trainnig" in problems and "visoin" in problems and "3" in problems
+        assert "did you mean 'training'" in problems
+        check_accessibility(page, "catalogue-import-errors")
+        page.goto(live_server + "/catalogue")
+        assert "Fine course" not in page.content()  # nothing half-imported
+
+        page.click("a:has-text('Import from CSV')")
+        page.set_input_files("input[type=file]", str(good))
+        page.click("button:has-text('Check and import')")
+        page.locator(".govuk-notification-banner:has-text('2 new items')").wait_for()
+        assert page.locator("#main-content table").first.locator("tbody tr").count() == 2
+        check_accessibility(page, "catalogue-imported")
+    finally:
+        context.close()
