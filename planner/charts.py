@@ -5,7 +5,17 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-__all__ = ["Bar", "BarChart", "capability_chart", "HistoryRow", "HistoryChart", "history_chart"]
+__all__ = [
+    "Bar",
+    "BarChart",
+    "capability_chart",
+    "HistoryRow",
+    "HistoryChart",
+    "history_chart",
+    "HeatCell",
+    "Heatmap",
+    "heatmap",
+]
 
 LABEL_W = 300
 PLOT_W = 420
@@ -103,4 +113,62 @@ def history_chart(
         tuple(rows),
         first.strftime("%d %b %Y"),
         now.strftime("%d %b %Y"),
+    )
+
+
+HEAT_LABEL_W = 290
+HEAT_CELL_W = 64
+HEAT_CELL_H = 30
+HEAT_TOP = 150  # room for the slanted column labels
+
+
+@dataclass(frozen=True)
+class HeatCell:
+    x: float
+    y: float
+    css: str  # the cell's class: its colour and pattern
+    text: str  # a short mark drawn in the cell, so colour is never the only cue
+    label: str  # what the cell means, in words (the SVG <title> of the cell)
+
+
+@dataclass(frozen=True)
+class Heatmap:
+    width: int
+    height: int
+    label_w: int
+    top: int
+    cell_w: int
+    cell_h: int
+    columns: tuple[tuple[float, str], ...]
+    rows: tuple[tuple[float, str], ...]
+    cells: tuple[HeatCell, ...]
+
+
+def heatmap(row_labels, column_labels, cells) -> Heatmap:
+    """A grid: ``cells[r][c]`` is (css class, short mark, label in words).
+
+    >>> h = heatmap(["A"], ["x", "y"], [[("none", "0", "A x"), ("some", "2", "A y")]])
+    >>> (h.width, len(h.cells), h.cells[1].x - h.cells[0].x)
+    (568, 2, 64)
+    """
+    columns = tuple(
+        (HEAT_LABEL_W + i * HEAT_CELL_W + HEAT_CELL_W / 2, label)
+        for i, label in enumerate(column_labels)
+    )
+    rows = tuple((HEAT_TOP + i * HEAT_CELL_H, label) for i, label in enumerate(row_labels))
+    grid = tuple(
+        HeatCell(HEAT_LABEL_W + c * HEAT_CELL_W, HEAT_TOP + r * HEAT_CELL_H, css, text, label)
+        for r, row in enumerate(cells)
+        for c, (css, text, label) in enumerate(row)
+    )
+    return Heatmap(
+        width=HEAT_LABEL_W + HEAT_CELL_W * len(columns) + 150,  # room for the slanted labels
+        height=HEAT_TOP + HEAT_CELL_H * len(rows) + 10,
+        label_w=HEAT_LABEL_W,
+        top=HEAT_TOP,
+        cell_w=HEAT_CELL_W,
+        cell_h=HEAT_CELL_H,
+        columns=columns,
+        rows=rows,
+        cells=grid,
     )

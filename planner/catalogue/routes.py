@@ -187,3 +187,133 @@ def export_json():
         mimetype="application/json",
         headers={"Content-Disposition": 'attachment; filename="pathways-catalogue.json"'},
     )
+
+
+COVERAGE_MARKS = {"none": "0", "generic": "G", "development": "D", "specific": "C"}
+
+
+@bp.get("/coverage")
+@require_role(*LD)
+def coverage_page():
+    from pathways.coverage import LEVELS, coverage
+    from planner.catalogue.operations import framework_for_organisation
+    from planner.charts import heatmap
+
+    framework = framework_for_organisation(framework_or_503(), organisation_id_or_403())
+    sw_only = request.args.get("sw_only") == "1"
+    national_only = request.args.get("national_only") == "1"
+    result = coverage(framework, sw_only=sw_only, national_only=national_only)
+    caps = [framework.capabilities[c].title for c in result.capabilities]
+
+    def mark(cell):
+        role = framework.roles[cell.role].title
+        cap = framework.capabilities[cell.capability].title
+        count = f"{len(cell.items)} item{'s' if len(cell.items) != 1 else ''}"
+        if not cell.needed:
+            return (
+                "cov-not-required",
+                str(len(cell.items)) if cell.items else "",
+                f"{role}, {cap}: not required; {count}",
+            )
+        return (
+            f"cov-{cell.level}",
+            COVERAGE_MARKS[cell.level],
+            f"{role}, {cap}: needs level {cell.required}; {LEVELS[cell.level]} ({count})",
+        )
+
+    chart = heatmap(
+        [f"{row.role.stage}. {row.role.title}" for row in result.rows],
+        caps,
+        [[mark(cell) for cell in row.cells] for row in result.rows],
+    )
+    return render_template(
+        "insight/coverage.html",
+        framework=framework,
+        result=result,
+        chart=chart,
+        levels=LEVELS,
+        marks=COVERAGE_MARKS,
+        sw_only=sw_only,
+        national_only=national_only,
+    )
+
+
+def _gap_heatmap(grid):
+    from planner.charts import heatmap
+
+    def css(figure, size):
+        if not figure.shown:
+            return ("suppressed", "<5", "fewer than 5 people (hidden so no one can be singled out)")
+        share = figure.value / size if size else 0
+        band = 0 if not figure.value else (1 if share < 0.34 else 2 if share < 0.67 else 3)
+        return (f"gap-{band}", str(figure.value), f"{figure.value} of {size} people")
+
+    rows = [(label, size, figures) for label, size, figures in grid.rows]
+    labels = [f"{label} ({size} people)" for label, size, _ in rows]
+    cells = [
+        [
+            (*css(f, size)[:2], f"{label}, {col}: {css(f, size)[2]}")
+            for f, col in zip(figures, grid.columns, strict=True)
+        ]
+        for label, size, figures in rows
+    ]
+    return heatmap(labels, grid.columns, cells)
+
+
+@bp.get("/insight")
+@require_role(*LD)
+def insight_page():
+    from pathways.insight import MIN_GROUP, insight
+    from planner.catalogue.operations import framework_for_organisation
+    from planner.insight import staff_records
+
+    org_id = organisation_id_or_403()
+    framework = framework_for_organisation(framework_or_503(), org_id)
+    result = insight(framework, staff_records(org_id))
+    return render_template(
+        "insight/insight.html",
+        framework=framework,
+        result=result,
+        min_group=MIN_GROUP,
+        current_chart=_gap_heatmap(result.current_gaps) if result.current_gaps.rows else None,
+        next_chart=_gap_heatmap(result.next_gaps) if result.next_gaps.rows else None,
+    )
+
+
+def _audit_context() -> dict:
+    from pathways.iriss import audit_framework
+    from planner.catalogue.operations import framework_for_organisation
+    from planner.frameworks import current_version
+    from planner.models import Organisation
+
+    org_id = organisation_id_or_403()
+    framework = framework_for_organisation(framework_or_503(), org_id)
+    local = [i for i in framework.training.values() if i.id not in framework_or_503().training]
+    return {
+        "framework": framework,
+        "version": current_version(),
+        "organisation": db.session.get(Organisation, org_id),
+        "checks": audit_framework(framework),
+        "local_count": len(local),
+    }
+
+
+@bp.get("/audit")
+@require_role(*LD)
+def audit():
+    return render_template("insight/audit.html", **_audit_context())
+
+
+@bp.get("/audit.pdf")
+@require_role(*LD)
+def audit_pdf():
+    from datetime import date
+
+    from planner.pdf import render_pdf
+
+    pdf = render_pdf("insight/audit_pdf.html", today=date.today(), **_audit_context())
+    return Response(
+        pdf,
+        mimetype="application/pdf",
+        headers={"Content-Disposition": 'attachment; filename="pathways-iriss-audit.pdf"'},
+    )

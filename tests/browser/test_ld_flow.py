@@ -77,3 +77,31 @@ def test_csv_import_with_bad_rows_then_good(browser, live_server, ld_user, tmp_p
         check_accessibility(page, "catalogue-imported")
     finally:
         context.close()
+
+
+def test_coverage_insight_and_audit_pages(browser, live_server, ld_user):
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    try:
+        sign_in(page, live_server, ld_user, axe=False)
+        page.goto(live_server + "/coverage")
+        first = page.locator(".app-findings li").first.inner_text()
+        assert "Senior social worker" in first and "Gap named in the sources" in first
+        assert page.locator("svg.app-heatmap .cell").count() >= 15 * 11
+        check_accessibility(page, "coverage")
+        page.check("#sw_only")
+        page.click("button:has-text('Apply')")
+        page.wait_for_url("**sw_only=1**")
+        assert page.locator("svg.app-heatmap .cov-generic").count() == 0
+        check_accessibility(page, "coverage-sw-only")
+        page.click("nav[aria-label='Learning and development'] a:has-text('Insight')")
+        page.locator("h1:has-text('Organisation insight')").wait_for()
+        check_accessibility(page, "insight")
+        page.click("nav[aria-label='Learning and development'] a:has-text('Iriss audit')")
+        assert page.locator("section.app-audit").count() == 7
+        check_accessibility(page, "audit")
+        page.emulate_media(media="print")
+        assert not page.locator(".app-subnav").is_visible()
+        assert page.locator("section.app-audit").first.is_visible()
+    finally:
+        context.close()
