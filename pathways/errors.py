@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import difflib
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 __all__ = [
     "PathwaysError",
@@ -30,6 +30,9 @@ class Problem:
     item: str
     message: str
     suggestion: str | None = None
+    # Where in the document, as keys and indexes ("roles", 3, "track"): lets an editor show
+    # the problem on the form field concerned. Not part of equality.
+    path: tuple = field(default=(), compare=False)
 
     def __str__(self) -> str:
         where = f"{self.file}:{self.line}" if self.line else self.file

@@ -80,7 +80,14 @@ class Document:
         return ".".join(str(p) for p in path) or "document"
 
     def problem(self, path: tuple, message: str, suggestion: str | None = None) -> Problem:
-        return Problem(self.filename, self.line(path), self.item_name(path), message, suggestion)
+        return Problem(
+            self.filename,
+            self.line(path),
+            self.item_name(path),
+            message,
+            suggestion,
+            path=tuple(path),
+        )
 
 
 def _index_lines(node, path: tuple, lines: dict, duplicates: list) -> None:
@@ -137,6 +144,13 @@ def read_document(text: str, filename: str = "<framework>") -> Document:
     return doc
 
 
+# Plain words for the schema's patterns (the regular expressions mean nothing to an editor).
+PATTERN_MESSAGES = {
+    "^https?://": "is not a web address starting http:// or https://",
+    "^[a-z][a-z0-9_]*$": "must start with a lower-case letter and use only a-z, 0-9 and _",
+}
+
+
 @cache
 def _schema_validator() -> jsonschema.Draft202012Validator:
     schema = json.loads((Path(__file__).parent / "schema" / "framework.schema.json").read_text())
@@ -159,6 +173,8 @@ def schema_problems(doc: Document) -> list[Problem]:
     ):
         path = tuple(error.absolute_path)
         message = error.message
+        if error.validator == "pattern" and error.validator_value in PATTERN_MESSAGES:
+            message = f"{error.instance!r} {PATTERN_MESSAGES[error.validator_value]}"
         if error.validator == "additionalProperties":
             message = message.replace("Additional properties are not allowed", "unknown field")
         if error.validator == "anyOf" and path and path[-1] != "sources":

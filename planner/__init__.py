@@ -81,12 +81,22 @@ def register_blueprints(app: Flask) -> None:
     from planner.account import bp as account_bp
     from planner.auth import bp as auth_bp
     from planner.catalogue import bp as catalogue_bp
+    from planner.editor import bp as editor_bp
     from planner.explore import bp as explore_bp
     from planner.plans import bp as plans_bp
     from planner.profile import bp as profile_bp
     from planner.team import bp as team_bp
 
-    for bp in (explore_bp, auth_bp, profile_bp, plans_bp, account_bp, team_bp, catalogue_bp):
+    for bp in (
+        explore_bp,
+        auth_bp,
+        profile_bp,
+        plans_bp,
+        account_bp,
+        team_bp,
+        catalogue_bp,
+        editor_bp,
+    ):
         app.register_blueprint(bp)
 
 
@@ -109,7 +119,7 @@ def register_errorhandlers(app: Flask) -> None:
             )
         return render_template("error.html", code=code, error=error, **extra), code
 
-    for code in (400, 403, 404, 405, 413, 500, 503):
+    for code in (400, 403, 404, 405, 409, 413, 500, 503):
         app.register_error_handler(code, render_error)
     from flask_wtf.csrf import CSRFError
 

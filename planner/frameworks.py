@@ -13,6 +13,9 @@ from planner.extensions import db
 from planner.models import FrameworkVersion
 
 __all__ = [
+    "VersionConflict",
+    "make_current",
+    "parsed_version",
     "store_framework",
     "current_framework",
     "current_version",
@@ -25,14 +28,50 @@ class NoFramework(LookupError):
     """No framework has been loaded into the database yet."""
 
 
-def store_framework(text: str, filename: str) -> tuple[FrameworkVersion, bool]:
+class VersionConflict(RuntimeError):
+    """Someone else made another version current since this edit began."""
+
+    def __init__(self, current: FrameworkVersion | None):
+        self.current = current
+        super().__init__("the current framework version changed during the edit")
+
+
+def _lock_current() -> FrameworkVersion | None:
+    """The current version, locked until commit (PostgreSQL), so two saves cannot both pass
+    the conflict check. SQLite allows one writer at a time anyway."""
+    return db.session.scalar(
+        sa.select(FrameworkVersion).filter_by(is_current=True).with_for_update()
+    )
+
+
+def _check_base(expected_current_id: int | None) -> None:
+    if expected_current_id is None:
+        return
+    current = _lock_current()
+    if current is None or current.id != expected_current_id:
+        db.session.rollback()
+        raise VersionConflict(current)
+
+
+def store_framework(
+    text: str,
+    filename: str,
+    *,
+    created_by_id: int | None = None,
+    based_on_id: int | None = None,
+    note: str = "",
+    expected_current_id: int | None = None,
+) -> tuple[FrameworkVersion, bool]:
     """Validate a framework document and store it as the current version.
 
     Returns (version, created). Loading the same document twice stores it once.
-    Raises FrameworkError (nothing written) when the document is invalid.
+    Raises FrameworkError (nothing written) when the document is invalid, and
+    VersionConflict (nothing written) when ``expected_current_id`` is given and another
+    version has become current since.
     """
     framework = parse_framework(text, filename)
     checksum = hashlib.sha256(text.encode("utf-8")).hexdigest()
+    _check_base(expected_current_id)
     existing = db.session.scalar(
         sa.select(FrameworkVersion).filter_by(framework_id=framework.id, checksum=checksum)
     )
@@ -43,12 +82,32 @@ def store_framework(text: str, filename: str) -> tuple[FrameworkVersion, bool]:
         title=framework.title,
         document=text,
         checksum=checksum,
+        created_by_id=created_by_id,
+        based_on_id=based_on_id,
+        note=note[:300],
     )
-    db.session.execute(sa.update(FrameworkVersion).values(is_current=False))
+    db.session.execute(
+        sa.update(FrameworkVersion).where(FrameworkVersion.is_current).values(is_current=False)
+    )
     version.is_current = True
     db.session.add(version)
     db.session.commit()
     return version, created
+
+
+def make_current(version: FrameworkVersion, expected_current_id: int | None = None) -> None:
+    """Make an earlier version current again (nothing is deleted)."""
+    _check_base(expected_current_id)
+    db.session.execute(
+        sa.update(FrameworkVersion).where(FrameworkVersion.is_current).values(is_current=False)
+    )
+    version.is_current = True
+    db.session.commit()
+
+
+def parsed_version(version: FrameworkVersion) -> Framework:
+    """Any stored version as a framework (parsed once per version)."""
+    return _parsed(version.id, version.checksum, version.document)
 
 
 def load_default() -> tuple[FrameworkVersion, bool]:

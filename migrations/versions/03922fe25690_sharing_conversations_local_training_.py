@@ -67,6 +67,11 @@ def upgrade():
         batch_op.create_foreign_key(batch_op.f('fk_framework_version_based_on_id_framework_version'), 'framework_version', ['based_on_id'], ['id'], ondelete='SET NULL')
         batch_op.create_foreign_key(batch_op.f('fk_framework_version_created_by_id_user_account'), 'user_account', ['created_by_id'], ['id'], ondelete='SET NULL', use_alter=True)
 
+    op.create_index(
+        'uq_framework_version_one_current', 'framework_version', ['is_current'], unique=True,
+        sqlite_where=sa.text('is_current'), postgresql_where=sa.text('is_current'),
+    )
+
     with op.batch_alter_table('plan', schema=None) as batch_op:
         batch_op.add_column(sa.Column('shared_at', sa.DateTime(timezone=True), nullable=True))
         batch_op.add_column(sa.Column('private_notes', sa.Text(), nullable=False, server_default=''))
@@ -92,6 +97,7 @@ def downgrade():
         batch_op.drop_column('private_notes')
         batch_op.drop_column('shared_at')
 
+    op.drop_index('uq_framework_version_one_current', table_name='framework_version')
     with op.batch_alter_table('framework_version', schema=None) as batch_op:
         batch_op.drop_constraint(batch_op.f('fk_framework_version_created_by_id_user_account'), type_='foreignkey')
         batch_op.drop_constraint(batch_op.f('fk_framework_version_based_on_id_framework_version'), type_='foreignkey')

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 import sqlalchemy as sa
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from planner.extensions import db
 
@@ -22,6 +22,14 @@ class FrameworkVersion(db.Model):
     __tablename__ = "framework_version"
     __table_args__ = (
         sa.UniqueConstraint("framework_id", "checksum", name="uq_framework_version_checksum"),
+        # At most one current version, enforced by the database.
+        sa.Index(
+            "uq_framework_version_one_current",
+            "is_current",
+            unique=True,
+            sqlite_where=sa.text("is_current"),
+            postgresql_where=sa.text("is_current"),
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -40,3 +48,5 @@ class FrameworkVersion(db.Model):
         sa.ForeignKey("framework_version.id", ondelete="SET NULL")
     )
     note: Mapped[str] = mapped_column(sa.String(300), default="")
+
+    created_by = relationship("User", foreign_keys=[created_by_id])

@@ -26,6 +26,18 @@ def plan_view_framework(owner=None) -> Framework:
     return framework_for_user(owner)
 
 
+def _plan_changes(plan: Plan):
+    """What changed for this plan's route between its version and the current one."""
+    from pathways.diff import route_changes
+    from planner.frameworks import parsed_version
+
+    try:
+        old = parsed_version(plan.framework_version)
+    except PathwaysError:  # an old version the current code cannot read: say nothing wrong
+        return []
+    return route_changes(old, framework_or_503(), plan.route)
+
+
 def plan_view(plan: Plan) -> dict:
     """A plan as its owner sees it (and a manager, once shared): the route on the current
     framework, per-step gaps and training, the Iriss cards. Never the private notes."""
@@ -40,14 +52,16 @@ def plan_view(plan: Plan) -> dict:
             f"This route is no longer in the current framework ({exc}). "
             "Make a new plan from the planner."
         )
+    changed = plan.framework_version_id != version.id
     return {
         "plan": plan,
         "framework": framework,
         "person": person,
+        "plan_changes": _plan_changes(plan) if changed else [],
         "route": route,
         "route_error": error,
         "checks": check_route(framework, route, person) if route is not None else [],
-        "changed": plan.framework_version_id != version.id,
+        "changed": changed,
         "current_version": version,
         "layout": layout_map(framework),
         "overlay": route_overlay(route, []) if route else None,
