@@ -14,6 +14,7 @@ from planner.extensions import db
 from planner.models import (
     CompletedTraining,
     Organisation,
+    PlanItem,
     Profile,
     Rating,
     ServiceAreaYears,
@@ -135,7 +136,63 @@ def load_demo(framework) -> list[tuple[str, str]]:
     db.session.commit()
     _shared_plan(framework, users["practitioner@demo.pathways"], manager)
     _local_training(framework, org.id)
+    _more_staff(framework, org.id, [t.id for t in teams.values()])
     return logins
+
+
+DEMO_STAFF = 36
+
+
+def _more_staff(framework, organisation_id: int, team_ids: list[int]) -> None:
+    """Staff without logins (no password), so the L&D insight page has numbers to show.
+    Deterministic: the same demo every time."""
+    import random
+
+    from planner.frameworks import current_version
+    from planner.plans.operations import save_plan
+
+    rng = random.Random(2026)
+    starts = [r for r in ("nqsw", "social_worker", "senior_social_worker") if r in framework.roles]
+    if not starts:
+        return
+    version_id = current_version().id
+    for n in range(DEMO_STAFF):
+        user = create_user(
+            f"Demo staff {n + 1:02d}",
+            f"staff{n + 1:02d}@demo.pathways",
+            ["practitioner"],
+            organisation_id=organisation_id,
+            team_id=team_ids[n % len(team_ids)],
+        )
+        role = rng.choice(starts)
+        profile = db.session.get(Profile, user.id)
+        profile.current_role, profile.years_qualified = role, rng.choice([0.5, 2, 4, 7])
+        for slug in framework.capabilities:
+            db.session.add(
+                Rating(
+                    user_id=user.id,
+                    capability=slug,
+                    level=rng.randint(1, 4),
+                    kind="self",
+                    rated_by_id=user.id,
+                )
+            )
+        successors = sorted(framework.graph.successors(role))
+        if successors and rng.random() < 0.7:
+            target = rng.choice(successors)
+            plan = save_plan(user, framework, version_id, role, target, [role, target])
+            items = [i.id for i in framework.training_for_role(target)]
+            for item in rng.sample(items, min(2, len(items))):
+                db.session.add(
+                    PlanItem(
+                        plan_id=plan.id,
+                        kind="training",
+                        training_item=item,
+                        title=framework.training[item].title,
+                        role=target,
+                    )
+                )
+    db.session.commit()
 
 
 # Example local items (invented for the demo council, and labelled so in their notes).

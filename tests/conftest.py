@@ -159,3 +159,20 @@ def fill_user_data(client) -> str:
         },
     )
     return location
+
+
+def local_item_form(item_id: str = "ours", title: str = "Ours", **changes) -> dict:
+    """The catalogue form filled in for a local course (POST it to /catalogue/new)."""
+    return {
+        "id": item_id,
+        "title": title,
+        "kind": "training",
+        "mode": "course",
+        "capabilities": ["vision"],
+        "roles": ["team_manager"],
+        "sw_specific": "yes",
+        "status": "optional",
+        "embedded": "no",
+        "duration": "1 day",
+        **changes,
+    }

@@ -9,7 +9,7 @@ from flask_migrate import downgrade, upgrade
 
 from planner.extensions import db
 from planner.models import FrameworkVersion
-from tests.conftest import fill_user_data
+from tests.conftest import fill_user_data, local_item_form
 
 
 def test_map_shows_an_svg_with_every_role_linked(client, framework):
@@ -120,9 +120,25 @@ def test_static_css_is_served_locally(client):
 
 
 def test_migrations_downgrade_to_base_and_upgrade_again(app, client, make_user, login):
-    make_user()
+    from planner.models import Organisation
+
+    with app.app_context():
+        org = Organisation(name="Migrating council")
+        db.session.add(org)
+        db.session.commit()
+        org_id = org.id
+    boss = make_user("boss@example.org", roles=("manager", "ld"), organisation_id=org_id)
+    make_user(line_manager_id=boss, organisation_id=org_id)
     login()
-    fill_user_data(client)  # rows in every table: profile, ratings, training, plan, items
+    location = fill_user_data(client)  # profile, ratings, training, plan, items
+    client.post(location + "/share", data={"share": "1"})
+    client.post("/logout")
+    login("boss@example.org")
+    client.post(
+        location.replace("/plans/", "/team/plans/") + "/conversations",
+        data={"held_on": ["1", "11", "2026"], "notes": "n", "actions-0-title": "Agreed"},
+    )
+    client.post("/catalogue/new", data=local_item_form())
     with app.app_context():
         for table in (
             "user_account",
@@ -131,6 +147,8 @@ def test_migrations_downgrade_to_base_and_upgrade_again(app, client, make_user, 
             "plan",
             "plan_item",
             "framework_version",
+            "conversation",
+            "local_training",
         ):
             assert db.session.execute(sa.text(f"SELECT count(*) FROM {table}")).scalar() > 0, table
         db.session.remove()
@@ -145,4 +163,6 @@ def test_migrations_downgrade_to_base_and_upgrade_again(app, client, make_user, 
             "plan",
             "plan_item",
             "profile",
+            "conversation",
+            "local_training",
         } <= tables

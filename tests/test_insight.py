@@ -11,6 +11,7 @@ from hypothesis import strategies as st
 from pathways.coverage import coverage
 from pathways.insight import MIN_GROUP, OTHER_TEAMS, StaffRecord, insight
 from planner.extensions import db
+from tests.conftest import local_item_form
 
 
 @st.composite
@@ -186,18 +187,9 @@ def test_audit_page_and_pdf_count_the_local_catalogue(client, org, login):
     assert page.count('class="app-audit"') == 7 and "0 local items" in page
     client.post(
         "/catalogue/new",
-        data={
-            "id": "ours",
-            "title": "Our senior social worker course",
-            "kind": "training",
-            "mode": "course",
-            "capabilities": ["vision"],
-            "roles": ["senior_social_worker"],
-            "sw_specific": "yes",
-            "status": "entitlement",
-            "embedded": "yes",
-            "duration": "3 days",
-        },
+        data=local_item_form(
+            title="Our senior social worker course", roles=["senior_social_worker"]
+        ),
     )
     page = client.get("/audit").get_data(as_text=True)
     assert "1 local item " in page

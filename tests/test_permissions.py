@@ -10,6 +10,7 @@ from flask import url_for
 
 from planner.extensions import db
 from planner.models import CompletedTraining, Plan, PlanItem, Rating
+from tests.conftest import local_item_form
 
 PUBLIC = {
     "static",
@@ -164,21 +165,7 @@ def _owner_data(app, client, make_user, login):
         other_org = elsewhere.id
     make_user("otherld@example.org", roles=("ld",), organisation_id=other_org)
     login("ld@example.org")
-    client.post(
-        "/catalogue/new",
-        data={
-            "id": "our_course",
-            "title": LOCAL_TITLE,
-            "kind": "training",
-            "mode": "course",
-            "capabilities": ["vision"],
-            "roles": ["team_manager"],
-            "sw_specific": "yes",
-            "status": "optional",
-            "embedded": "no",
-            "duration": "2 days",
-        },
-    )
+    client.post("/catalogue/new", data=local_item_form("our_course", LOCAL_TITLE))
     client.post("/logout")
     with app.app_context():
         plan = db.session.scalar(sa.select(Plan).filter_by(user_id=owner_id))

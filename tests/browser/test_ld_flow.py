@@ -35,7 +35,7 @@ def ld_user(live_server_app):
     return "ldflow@example.org"
 
 
-def test_csv_import_with_bad_rows_then_good(browser, live_server, ld_user, tmp_path):
+def test_csv_import_with_bad_rows_then_good(page, live_server, ld_user, tmp_path):
     bad = tmp_path / "bad.csv"
     bad.write_bytes(
         (
@@ -49,59 +49,76 @@ def test_csv_import_with_bad_rows_then_good(browser, live_server, ld_user, tmp_p
     good.write_bytes(
         bad.read_bytes().replace(b"trainnig", b"training").replace(b"visoin", b"vision")
     )
-    context = browser.new_context(viewport={"width": 1280, "height": 900})
-    page = context.new_page()
-    try:
-        sign_in(page, live_server, ld_user, axe=False)
-        page.goto(live_server + "/catalogue")
-        check_accessibility(page, "catalogue-empty")
-        page.click("a:has-text('Import from CSV')")
-        check_accessibility(page, "catalogue-import")
-        page.set_input_files("input[type=file]", str(bad))
-        page.click("button:has-text('Check and import')")
-        summary = page.locator(".govuk-error-summary")
-        summary.wait_for()
-        assert "Nothing has been changed" in summary.inner_text()
-        problems = page.locator("#problems + table").inner_text()
-        assert "trainnig" in problems and "visoin" in problems and "3" in problems
-        assert "did you mean 'training'" in problems
-        check_accessibility(page, "catalogue-import-errors")
-        page.goto(live_server + "/catalogue")
-        assert "Fine course" not in page.content()  # nothing half-imported
+    sign_in(page, live_server, ld_user, axe=False)
+    page.goto(live_server + "/catalogue")
+    check_accessibility(page, "catalogue-empty")
+    page.click("a:has-text('Import from CSV')")
+    check_accessibility(page, "catalogue-import")
+    page.set_input_files("input[type=file]", str(bad))
+    page.click("button:has-text('Check and import')")
+    summary = page.locator(".govuk-error-summary")
+    summary.wait_for()
+    assert "Nothing has been changed" in summary.inner_text()
+    problems = page.locator("#problems + table").inner_text()
+    assert "trainnig" in problems and "visoin" in problems and "3" in problems
+    assert "did you mean 'training'" in problems
+    check_accessibility(page, "catalogue-import-errors")
+    page.goto(live_server + "/catalogue")
+    assert "Fine course" not in page.content()  # nothing half-imported
 
-        page.click("a:has-text('Import from CSV')")
-        page.set_input_files("input[type=file]", str(good))
-        page.click("button:has-text('Check and import')")
-        page.locator(".govuk-notification-banner:has-text('2 new items')").wait_for()
-        assert page.locator("#main-content table").first.locator("tbody tr").count() == 2
-        check_accessibility(page, "catalogue-imported")
-    finally:
-        context.close()
+    page.click("a:has-text('Import from CSV')")
+    page.set_input_files("input[type=file]", str(good))
+    page.click("button:has-text('Check and import')")
+    page.locator(".govuk-notification-banner:has-text('2 new items')").wait_for()
+    assert page.locator("#main-content table").first.locator("tbody tr").count() == 2
+    check_accessibility(page, "catalogue-imported")
 
 
-def test_coverage_insight_and_audit_pages(browser, live_server, ld_user):
-    context = browser.new_context(viewport={"width": 1280, "height": 900})
-    page = context.new_page()
-    try:
-        sign_in(page, live_server, ld_user, axe=False)
-        page.goto(live_server + "/coverage")
-        first = page.locator(".app-findings li").first.inner_text()
-        assert "Senior social worker" in first and "Gap named in the sources" in first
-        assert page.locator("svg.app-heatmap .cell").count() >= 15 * 11
-        check_accessibility(page, "coverage")
-        page.check("#sw_only")
-        page.click("button:has-text('Apply')")
-        page.wait_for_url("**sw_only=1**")
-        assert page.locator("svg.app-heatmap .cov-generic").count() == 0
-        check_accessibility(page, "coverage-sw-only")
-        page.click("nav[aria-label='Learning and development'] a:has-text('Insight')")
-        page.locator("h1:has-text('Organisation insight')").wait_for()
-        check_accessibility(page, "insight")
-        page.click("nav[aria-label='Learning and development'] a:has-text('Iriss audit')")
-        assert page.locator("section.app-audit").count() == 7
-        check_accessibility(page, "audit")
-        page.emulate_media(media="print")
-        assert not page.locator(".app-subnav").is_visible()
-        assert page.locator("section.app-audit").first.is_visible()
-    finally:
-        context.close()
+def test_coverage_insight_and_audit_pages(page, live_server, ld_user):
+    sign_in(page, live_server, ld_user, axe=False)
+    page.goto(live_server + "/coverage")
+    first = page.locator(".app-findings li").first.inner_text()
+    assert "Senior social worker" in first and "Gap named in the sources" in first
+    assert page.locator("svg.app-heatmap .cell").count() >= 15 * 11
+    check_accessibility(page, "coverage")
+    page.check("#sw_only")
+    page.click("button:has-text('Apply')")
+    page.wait_for_url("**sw_only=1**")
+    assert page.locator("svg.app-heatmap .cov-generic").count() == 0
+    check_accessibility(page, "coverage-sw-only")
+    page.click("nav[aria-label='Learning and development'] a:has-text('Insight')")
+    page.locator("h1:has-text('Organisation insight')").wait_for()
+    check_accessibility(page, "insight")
+    page.click("nav[aria-label='Learning and development'] a:has-text('Iriss audit')")
+    assert page.locator("section.app-audit").count() == 7
+    check_accessibility(page, "audit")
+    page.emulate_media(media="print")
+    assert not page.locator(".app-subnav").is_visible()
+    assert page.locator("section.app-audit").first.is_visible()
+
+
+def test_framework_edit_history_compare_and_restore(page, live_server, ld_user):
+    sign_in(page, live_server, ld_user, axe=False)
+    page.goto(live_server + "/framework")
+    check_accessibility(page, "framework-versions")
+    page.click("a[href$='/framework/roles/practice_educator/edit']")
+    page.locator("h1:has-text('Change')").wait_for()
+    check_accessibility(page, "framework-role-edit")
+    # a bad value is shown on its field; nothing is saved
+    page.fill("#typical_years", "three")
+    page.fill("#note", "Longer in post")
+    page.click("button:has-text('Save as a new version')")
+    page.locator(".govuk-error-summary").wait_for()
+    assert page.locator("#typical_years-error").is_visible()
+    check_accessibility(page, "framework-role-error")
+    page.fill("#typical_years", "4")
+    page.click("button:has-text('Save as a new version')")
+    page.locator(".govuk-notification-banner:has-text('Saved as version')").wait_for()
+    page.click("a:has-text('What changed')")
+    assert "typical years" in page.locator("main").inner_text()
+    check_accessibility(page, "framework-compare")
+    page.goto(live_server + "/framework")
+    page.locator("button:has-text('Make current')").first.click()
+    page.locator(".govuk-notification-banner:has-text('is current again')").wait_for()
+    page.click("a:has-text('Import a framework file')")
+    check_accessibility(page, "framework-import")
