@@ -17,7 +17,12 @@ install: $(PY)
 install-dev: $(PY)
 	$(PY) -m pip install --quiet -e '.[dev]'
 
-migrate: install
+# A random session-signing key for this checkout (the app refuses to start without one).
+instance/secret_key:
+	mkdir -p instance
+	$(PY) -c "import secrets; print(secrets.token_hex(32))" > instance/secret_key
+
+migrate: install instance/secret_key
 	$(FLASK) db upgrade
 
 load-framework: migrate
@@ -28,7 +33,7 @@ load-demo: load-framework
 
 run: load-demo
 	@echo "Pathways is at http://$(HOST):$(PORT)/ (Ctrl-C to stop)"
-	$(FLASK) run --host $(HOST) --port $(PORT)
+	PATHWAYS_INSECURE_COOKIES=1 $(FLASK) run --host $(HOST) --port $(PORT)  # plain HTTP locally
 
 lint: install-dev
 	$(VENV)/bin/ruff check .

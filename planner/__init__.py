@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import os
+from datetime import timedelta
 from pathlib import Path
 
-from flask import Flask, render_template
+from flask import Flask, render_template, request
 from jinja2 import ChoiceLoader, FileSystemLoader, PackageLoader, PrefixLoader
 
-from planner.extensions import csrf, db, htmx, login_manager, migrate
+from planner.extensions import csrf, db, htmx, limiter, login_manager, migrate
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -22,7 +23,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     )
     os.makedirs(app.instance_path, exist_ok=True)
     app.config.from_mapping(
-        SECRET_KEY=os.environ.get("SECRET_KEY", "dev"),
+        SECRET_KEY=_secret_key(app),
         SQLALCHEMY_DATABASE_URI=os.environ.get(
             "DATABASE_URL", f"sqlite:///{Path(app.instance_path) / 'pathways.sqlite'}"
         ),
@@ -30,15 +31,93 @@ def create_app(test_config: dict | None = None) -> Flask:
         SELF_REGISTRATION=os.environ.get("PATHWAYS_SELF_REGISTRATION", "0") == "1",
         INVITE_MAX_AGE=14 * 24 * 3600,
         MAX_CONTENT_LENGTH=5 * 1024 * 1024,  # uploads (catalogue CSV, framework YAML)
+        # Session cookies: never readable by scripts, not sent on cross-site requests, only
+        # over HTTPS unless PATHWAYS_INSECURE_COOKIES=1 (plain-HTTP local use, `make run`).
+        SESSION_COOKIE_HTTPONLY=True,
+        SESSION_COOKIE_SAMESITE="Lax",
+        SESSION_COOKIE_SECURE=os.environ.get("PATHWAYS_INSECURE_COOKIES", "0") != "1",
+        REMEMBER_COOKIE_HTTPONLY=True,
+        REMEMBER_COOKIE_SAMESITE="Lax",
+        REMEMBER_COOKIE_SECURE=os.environ.get("PATHWAYS_INSECURE_COOKIES", "0") != "1",
+        # A signed-in session ends after this long without a request.
+        PERMANENT_SESSION_LIFETIME=timedelta(
+            minutes=int(os.environ.get("PATHWAYS_SESSION_MINUTES", "120"))
+        ),
+        SESSION_REFRESH_EACH_REQUEST=True,
+        # Sign-in: attempts per address (IP) and failed attempts per email address typed.
+        LOGIN_RATE_LIMIT=os.environ.get("PATHWAYS_LOGIN_RATE_LIMIT", "30 per minute"),
+        LOGIN_LOCKOUT=os.environ.get("PATHWAYS_LOGIN_LOCKOUT", "5 per 15 minutes"),
     )
     if test_config:
         app.config.update(test_config)
+    if app.testing and "SESSION_COOKIE_SECURE" not in (test_config or {}):
+        app.config["SESSION_COOKIE_SECURE"] = app.config["REMEMBER_COOKIE_SECURE"] = False
+    check_secret_key(app)
     register_templates(app)
     register_extensions(app)
     register_blueprints(app)
     register_commands(app)
     register_errorhandlers(app)
+    register_security_headers(app)
     return app
+
+
+def _secret_key(app: Flask) -> str | None:
+    """SECRET_KEY from the environment, else instance/secret_key (which `make run` writes)."""
+    if os.environ.get("SECRET_KEY"):
+        return os.environ["SECRET_KEY"]
+    path = Path(app.instance_path) / "secret_key"
+    return path.read_text(encoding="utf-8").strip() if path.exists() else None
+
+
+WEAK_KEYS = {None, "", "dev", "secret", "changeme", "change-me"}
+
+
+def check_secret_key(app: Flask) -> None:
+    """Refuse to start with no key, or a well-known one, except in debug or test mode:
+    anyone who knows the key can forge a session and sign in as anyone."""
+    if app.debug or app.testing:
+        if not app.config.get("SECRET_KEY"):
+            app.config["SECRET_KEY"] = "dev-only-not-secret"
+        return
+    if app.config.get("SECRET_KEY") in WEAK_KEYS or len(app.config["SECRET_KEY"]) < 16:
+        raise RuntimeError(
+            "SECRET_KEY is missing or too weak. Set the SECRET_KEY environment variable to a "
+            "long random value (python -c 'import secrets; print(secrets.token_hex(32))'), "
+            "or put one in instance/secret_key."
+        )
+
+
+# No inline script or style anywhere, so the policy needs no 'unsafe-inline'.
+CONTENT_SECURITY_POLICY = "; ".join(
+    (
+        "default-src 'self'",
+        "script-src 'self'",
+        "style-src 'self'",
+        "img-src 'self' data:",
+        "font-src 'self'",
+        "connect-src 'self'",
+        "object-src 'none'",
+        "base-uri 'self'",
+        "form-action 'self'",
+        "frame-ancestors 'none'",
+    )
+)
+
+
+def register_security_headers(app: Flask) -> None:
+    @app.after_request
+    def security_headers(response):
+        headers = response.headers
+        headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
+        headers.setdefault("X-Content-Type-Options", "nosniff")
+        headers.setdefault("X-Frame-Options", "DENY")
+        headers.setdefault("Referrer-Policy", "same-origin")
+        headers.setdefault("Permissions-Policy", "camera=(), microphone=(), geolocation=()")
+        headers.setdefault("Cross-Origin-Opener-Policy", "same-origin")
+        if request.is_secure:
+            headers.setdefault("Strict-Transport-Security", "max-age=31536000; includeSubDomains")
+        return response
 
 
 def register_templates(app: Flask) -> None:
@@ -69,6 +148,7 @@ def register_extensions(app: Flask) -> None:
     htmx.init_app(app)
     csrf.init_app(app)
     login_manager.init_app(app)
+    limiter.init_app(app)
 
     from planner.models import User
 
@@ -121,7 +201,46 @@ def register_errorhandlers(app: Flask) -> None:
 
     for code in (400, 403, 404, 405, 409, 413, 500, 503):
         app.register_error_handler(code, render_error)
+    from sqlalchemy.exc import DBAPIError
+
+    @app.errorhandler(DBAPIError)
+    def database_unavailable(error):
+        """The database cannot be reached (or failed mid-request). Every change commits in one
+        transaction, so rolling back leaves nothing half-applied."""
+        app.logger.error("database error: %s", error)
+        try:
+            db.session.rollback()
+        except Exception:  # the connection itself may be gone
+            app.logger.exception("rollback after a database error failed")
+        return render_template(
+            "error.html",
+            code=503,
+            error=None,
+            message="The database is not available at the moment, so nothing you sent has "
+            "been saved. Try again in a few minutes.",
+        ), 503
+
+    from flask_limiter.errors import RateLimitExceeded
     from flask_wtf.csrf import CSRFError
+
+    @app.errorhandler(RateLimitExceeded)
+    def too_many(error):
+        if request.endpoint == "auth.login":
+            from planner.auth.forms import LoginForm
+
+            form = LoginForm()
+            form.password.errors = [
+                "Too many attempts to sign in. Wait 15 minutes, then try again. If you have "
+                "forgotten your password, ask your administrator for a new link."
+            ]
+            return render_template(
+                "auth/login.html",
+                form=form,
+                self_registration=app.config["SELF_REGISTRATION"],
+            ), 429
+        return render_template(
+            "error.html", code=429, error=error, message="Too many requests. Wait and try again."
+        ), 429
 
     @app.errorhandler(CSRFError)
     def csrf_error(error):

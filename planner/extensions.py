@@ -1,6 +1,10 @@
 """Extensions as unbound singletons, initialised in ``create_app``."""
 
+import os
+
 from flask_htmx import HTMX
+from flask_limiter import Limiter
+from flask_limiter.util import get_remote_address
 from flask_login import LoginManager
 from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
@@ -24,3 +28,11 @@ login_manager = LoginManager()
 login_manager.login_view = "auth.login"
 login_manager.login_message = "Sign in to see this page."
 login_manager.login_message_category = "info"
+
+# Rate limits apply only where a view asks for them (sign-in). In memory by default; with
+# several worker processes set RATELIMIT_STORAGE_URI (for example redis://...) so they share.
+limiter = Limiter(
+    key_func=get_remote_address,
+    storage_uri=os.environ.get("RATELIMIT_STORAGE_URI", "memory://"),
+    default_limits=[],
+)

@@ -9,6 +9,7 @@ import sqlalchemy as sa
 
 from pathways.loader import default_framework_path, parse_framework
 from pathways.model import Framework
+from planner.audit import record
 from planner.extensions import db
 from planner.models import FrameworkVersion
 
@@ -91,6 +92,13 @@ def store_framework(
     )
     version.is_current = True
     db.session.add(version)
+    db.session.flush()
+    record(
+        "framework.save" if created else "framework.reuse",
+        "framework_version",
+        version.id,
+        f"{framework.title} version {version.version}" + (f": {note[:200]}" if note else ""),
+    )
     db.session.commit()
     return version, created
 
@@ -102,6 +110,12 @@ def make_current(version: FrameworkVersion, expected_current_id: int | None = No
         sa.update(FrameworkVersion).where(FrameworkVersion.is_current).values(is_current=False)
     )
     version.is_current = True
+    record(
+        "framework.restore",
+        "framework_version",
+        version.id,
+        f"Version {version.version} made current again",
+    )
     db.session.commit()
 
 

@@ -53,6 +53,9 @@ def empty_app(request, tmp_path):
     )
     with app.app_context():
         upgrade()
+    from planner.extensions import limiter
+
+    limiter.reset()  # sign-in counts are in memory: each test starts with none
     yield app
     with app.app_context():
         db.session.remove()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 
+import pytest
 import sqlalchemy as sa
 from flask_migrate import downgrade, upgrade
 
@@ -149,6 +150,7 @@ def test_migrations_downgrade_to_base_and_upgrade_again(app, client, make_user, 
             "framework_version",
             "conversation",
             "local_training",
+            "audit_event",
         ):
             assert db.session.execute(sa.text(f"SELECT count(*) FROM {table}")).scalar() > 0, table
         db.session.remove()
@@ -165,4 +167,29 @@ def test_migrations_downgrade_to_base_and_upgrade_again(app, client, make_user, 
             "profile",
             "conversation",
             "local_training",
+            "audit_event",
         } <= tables
+
+
+UNREACHABLE = [
+    "sqlite:////nonexistent-directory/pathways.sqlite",
+    "postgresql+psycopg://pathways@127.0.0.1:9/pathways?connect_timeout=2",  # nothing listens
+]
+
+
+@pytest.mark.parametrize("url", UNREACHABLE, ids=["sqlite", "postgresql"])
+def test_an_unreachable_database_gives_a_clear_503(url):
+    from planner import create_app
+
+    app = create_app({"TESTING": True, "SQLALCHEMY_DATABASE_URI": url, "WTF_CSRF_ENABLED": False})
+    client = app.test_client()
+    for method, path in (("GET", "/"), ("POST", "/login")):
+        response = client.open(
+            path, method=method, data={"email": "a@example.org", "password": "x" * 12}
+        )
+        body = response.get_data(as_text=True)
+        assert response.status_code == 503, (path, response.status_code)
+        assert "The database is not available at the moment" in body
+        assert "Traceback" not in body and "psycopg" not in body and "sqlite3" not in body
+    with app.app_context():
+        db.engine.dispose()

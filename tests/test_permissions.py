@@ -20,7 +20,7 @@ PUBLIC = {
     "auth.register",
     "auth.set_password",
 }
-ADMIN_ONLY = {"auth.users", "auth.user_link"}
+ADMIN_ONLY = {"auth.users", "auth.user_link", "auth.audit_log"}
 SIGNED_IN = {  # any signed-in user, acting on their own data only
     "auth.logout",
     "profile.profile",

@@ -6,6 +6,7 @@ import sqlalchemy as sa
 
 from planner.extensions import db
 from planner.models import (
+    AuditEvent,
     CompletedTraining,
     Conversation,
     FrameworkVersion,
@@ -41,6 +42,22 @@ def delete_account(user: User) -> None:
         sa.update(FrameworkVersion)
         .where(FrameworkVersion.created_by_id == user.id)
         .values(created_by_id=None)
+    )
+    # Events outlive the account, but not the person's name: summaries never hold names,
+    # so dropping the link and the actor's name leaves nothing that identifies them.
+    db.session.execute(
+        sa.update(AuditEvent)
+        .where(AuditEvent.actor_id == user.id)
+        .values(actor_id=None, actor_name="Deleted account")
+    )
+    db.session.add(
+        AuditEvent(
+            actor_name="Deleted account",
+            action="account.delete",
+            object_type="user",
+            object_id=str(user.id),
+            summary="Account and its data deleted",
+        )
     )
     db.session.delete(user)
     db.session.commit()

@@ -16,11 +16,21 @@ from wtforms import (
     StringField,
     SubmitField,
 )
-from wtforms.validators import DataRequired, Email, EqualTo, InputRequired, Length
+from wtforms.validators import (
+    DataRequired,
+    Email,
+    EqualTo,
+    InputRequired,
+    Length,
+    ValidationError,
+)
+from zxcvbn import zxcvbn
 
 from planner.models import ROLES
 
 MIN_PASSWORD = 10  # length over complexity rules (NCSC password guidance)
+MAX_PASSWORD = 200
+MIN_STRENGTH = 3  # zxcvbn's 0-4 score: 3 is "safely unguessable" (about 10^10 guesses)
 
 ROLE_LABELS = {
     "practitioner": "Practitioner",
@@ -42,6 +52,20 @@ class LoginForm(FlaskForm):
     submit = SubmitField("Sign in", widget=GovSubmitInput())
 
 
+def _personal_variants(words) -> list[str]:
+    """A name and email as zxcvbn should see them: whole, joined up, and in parts
+    ("Jo Bloggs", jo.bloggs@x.org -> jobloggs, jo, bloggs, ...)."""
+    import re
+
+    found = set()
+    for word in words:
+        text = str(word).lower()
+        local = text.split("@")[0]
+        parts = [p for p in re.split(r"[^a-z0-9]+", local + " " + text) if len(p) > 1]
+        found.update({text, local, re.sub(r"[^a-z0-9]", "", local), "".join(parts), *parts})
+    return sorted(w for w in found if w)
+
+
 class _PasswordMixin:
     password = PasswordField(
         "Create a password",
@@ -52,8 +76,30 @@ class _PasswordMixin:
             Length(
                 min=MIN_PASSWORD, message=f"Password must be at least {MIN_PASSWORD} characters"
             ),
+            Length(max=MAX_PASSWORD, message=f"Password must be at most {MAX_PASSWORD} characters"),
         ],
     )
+    # Words a password must not lean on: the person's name and email (set by the view).
+    personal_words: tuple[str, ...] = ()
+
+    def validate_password(self, field):
+        if not field.data or not MIN_PASSWORD <= len(field.data) <= MAX_PASSWORD:
+            return  # the length rules above say what is wrong
+        words = [*self.personal_words]
+        for name in ("name", "email"):
+            value = getattr(getattr(self, name, None), "data", None)
+            if value:
+                words.append(value)
+        result = zxcvbn(field.data[:100], user_inputs=_personal_variants(words))
+        if result["score"] < MIN_STRENGTH:
+            feedback = result["feedback"]
+            hint = feedback.get("warning") or " ".join(feedback.get("suggestions") or [])
+            raise ValidationError(
+                "This password would be easy to guess"
+                + (f": {hint.rstrip('.')}." if hint else ".")
+                + " Try three or four random words."
+            )
+
     confirm = PasswordField(
         "Confirm password",
         widget=GovPasswordInput(),

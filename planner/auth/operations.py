@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 
+from planner.audit import record
 from planner.extensions import db
 from planner.models import Profile, User
 
@@ -36,5 +37,11 @@ def create_user(
     db.session.add(user)
     db.session.flush()
     db.session.add(Profile(user_id=user.id))
+    record(
+        "account.create",
+        "user",
+        user.id,
+        f"Account created with roles: {', '.join(sorted(user.roles))}",
+    )
     db.session.commit()
     return user

@@ -5,12 +5,14 @@ from urllib.parse import urlsplit
 import sqlalchemy as sa
 from flask import abort, current_app, flash, redirect, render_template, request, session, url_for
 from flask_login import current_user, login_required, login_user, logout_user
+from werkzeug.security import check_password_hash, generate_password_hash
 
+from planner.audit import record
 from planner.auth import bp
 from planner.auth.forms import InviteForm, LoginForm, RegisterForm, SetPasswordForm
 from planner.auth.operations import EmailTaken, create_user
 from planner.auth.tokens import make_token, user_for_token
-from planner.extensions import db
+from planner.extensions import db, limiter
 from planner.models import Team, User
 from planner.permissions import require_role
 
@@ -27,7 +29,25 @@ def _safe_next(target: str | None) -> str:
     return url_for("profile.profile")
 
 
+def _login_email_key() -> str:
+    """Failed sign-ins are counted per email address typed, whether or not an account has
+    it, so the lockout itself cannot tell anyone which addresses exist."""
+    return "login:" + (request.form.get("email") or "").strip().lower()[:254]
+
+
+# A hash to check against when no account has the email, so that a wrong email takes as long
+# as a wrong password (no account enumeration by timing).
+_NO_ACCOUNT_HASH = generate_password_hash("no account has this email address")
+
+
 @bp.route("/login", methods=["GET", "POST"])
+@limiter.limit(lambda: current_app.config["LOGIN_RATE_LIMIT"], methods=["POST"])
+@limiter.limit(
+    lambda: current_app.config["LOGIN_LOCKOUT"],
+    key_func=_login_email_key,
+    methods=["POST"],
+    deduct_when=lambda response: response.status_code != 302,
+)
 def login():
     if current_user.is_authenticated:
         return redirect(url_for("profile.profile"))
@@ -36,8 +56,11 @@ def login():
         user = db.session.scalar(
             sa.select(User).filter(sa.func.lower(User.email) == form.email.data.strip().lower())
         )
-        if user is not None and user.active and user.check_password(form.password.data):
+        if user is None or not user.password_hash:
+            check_password_hash(_NO_ACCOUNT_HASH, form.password.data)
+        elif user.active and user.check_password(form.password.data):
             login_user(user)
+            session.permanent = True  # expires after PERMANENT_SESSION_LIFETIME idle
             return redirect(_safe_next(request.args.get("next")))
         # The same message whether the email exists or not: no account enumeration.
         form.password.errors.append("Enter a correct email address and password")
@@ -76,6 +99,7 @@ def register():
             )
         else:
             login_user(user)
+            session.permanent = True  # expires after PERMANENT_SESSION_LIFETIME idle
             flash("Your account is ready. Start by telling us where you are now.", "success")
             return redirect(url_for("profile.profile"))
     return render_template("auth/register.html", form=form)
@@ -90,11 +114,14 @@ def set_password(token: str):
             description="This link has expired or has already been used. Ask your administrator for a new one.",
         )
     form = SetPasswordForm()
+    form.personal_words = (user.name, user.email)
     if form.validate_on_submit():
         user.set_password(form.password.data)
+        record("account.password", "user", user.id, "Password set", actor=user)
         db.session.commit()
         logout_user()
         login_user(user)
+        session.permanent = True
         flash("Your password is set.", "success")
         return redirect(url_for("profile.profile"))
     return render_template("auth/set_password.html", form=form, user=user)
@@ -149,3 +176,49 @@ def user_link(user_id: int):
     link = url_for("auth.set_password", token=make_token(user), _external=True)
     flash(f"New set-password link for {user.name}: {link}", "success")
     return redirect(url_for("auth.users"))
+
+
+AUDIT_AREAS = {
+    "": "Everything",
+    "framework": "Framework versions",
+    "plan": "Plans",
+    "conversation": "Career conversations",
+    "rating": "Ratings",
+    "account": "Accounts",
+    "profile": "Profiles",
+    "training": "Completed training",
+    "catalogue": "Training catalogue",
+}
+AUDIT_PAGE = 100
+
+
+@bp.get("/admin/audit")
+@require_role("admin")
+def audit_log():
+    from planner.models import AuditEvent
+
+    area = request.args.get("area", "")
+    if area not in AUDIT_AREAS:
+        area = ""
+    try:
+        page = max(1, int(request.args.get("page", "1")))
+    except ValueError:
+        page = 1
+    query = sa.select(AuditEvent)
+    if area:
+        query = query.where(AuditEvent.action.startswith(area + "."))
+    total = db.session.scalar(sa.select(sa.func.count()).select_from(query.subquery()))
+    events = db.session.scalars(
+        query.order_by(AuditEvent.at.desc(), AuditEvent.id.desc())
+        .limit(AUDIT_PAGE)
+        .offset((page - 1) * AUDIT_PAGE)
+    ).all()
+    return render_template(
+        "auth/audit.html",
+        events=events,
+        area=area,
+        areas=AUDIT_AREAS,
+        page=page,
+        pages=max(1, -(-total // AUDIT_PAGE)),
+        total=total,
+    )

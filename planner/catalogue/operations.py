@@ -6,6 +6,7 @@ import sqlalchemy as sa
 
 from pathways.catalogue import with_local_training
 from pathways.model import Framework, TrainingItem
+from planner.audit import record
 from planner.extensions import db
 from planner.models import LocalTraining, User
 
@@ -90,6 +91,8 @@ def save_item(organisation_id: int, item: TrainingItem, row: LocalTraining | Non
         row = LocalTraining(organisation_id=organisation_id)
         db.session.add(row)
     _apply(row, item)
+    db.session.flush()
+    record("catalogue.save", "local_training", row.id, f"Local item saved: {item.title[:200]}")
     db.session.commit()
     return row
 
@@ -109,6 +112,12 @@ def import_items(organisation_id: int, items: list[TrainingItem]) -> tuple[int, 
             else:
                 updated += 1
             _apply(row, item)
+        record(
+            "catalogue.import",
+            "organisation",
+            organisation_id,
+            f"CSV import: {created} new, {updated} updated",
+        )
         db.session.commit()
     except Exception:
         db.session.rollback()
@@ -118,4 +127,10 @@ def import_items(organisation_id: int, items: list[TrainingItem]) -> tuple[int, 
 
 def set_retired(row: LocalTraining, retired: bool) -> None:
     row.retired = retired
+    record(
+        "catalogue.retire" if retired else "catalogue.offer",
+        "local_training",
+        row.id,
+        row.title[:200],
+    )
     db.session.commit()

@@ -1,6 +1,7 @@
 """ORM models. The schema only ever changes through an Alembic revision in migrations/."""
 
 from planner.models.accounts import ROLES, Organisation, Team, User, UserRole
+from planner.models.audit import AuditEvent
 from planner.models.catalogue import LocalTraining
 from planner.models.frameworks import FrameworkVersion, utcnow
 from planner.models.people import CompletedTraining, Profile, Rating, ServiceAreaYears
@@ -24,4 +25,5 @@ __all__ = [
     "ACTION_OWNERS",
     "Conversation",
     "LocalTraining",
+    "AuditEvent",
 ]

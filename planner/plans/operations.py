@@ -10,6 +10,7 @@ import sqlalchemy as sa
 from pathways.errors import PathwaysError
 from pathways.model import Framework
 from pathways.routes import route_from_roles
+from planner.audit import record
 from planner.extensions import db
 from planner.models import Plan, PlanItem, User, utcnow
 
@@ -49,6 +50,8 @@ def save_plan(
         framework_version_id=version_id,
     )
     db.session.add(plan)
+    db.session.flush()
+    record("plan.create", "plan", plan.id, f"Plan to {target} made", actor=user)
     db.session.commit()
     return plan
 
@@ -87,6 +90,7 @@ def add_item(
     )
     db.session.add(item)
     plan.updated_at = utcnow()
+    record("plan.item_add", "plan", plan.id, f"Action added: {title[:200]}")
     db.session.commit()
     return item
 
@@ -94,10 +98,12 @@ def add_item(
 def set_done(item: PlanItem, done: bool) -> None:
     item.status = "done" if done else "planned"
     item.done_at = utcnow() if done else None
+    record(f"plan.item_{'done' if done else 'undone'}", "plan", item.plan_id, item.title[:200])
     db.session.commit()
 
 
 def delete_plan(plan: Plan) -> None:
+    record("plan.delete", "plan", plan.id, f"Plan to {plan.target_role} deleted")
     db.session.delete(plan)
     db.session.commit()
 
@@ -115,9 +121,16 @@ def set_shared(plan: Plan, shared: bool) -> None:
             "Ask your administrator to record your line manager."
         )
     plan.shared_at = (plan.shared_at or utcnow()) if shared else None
+    record(
+        "plan.share" if shared else "plan.unshare",
+        "plan",
+        plan.id,
+        "Shared with the line manager" if shared else "Sharing withdrawn",
+    )
     db.session.commit()
 
 
 def set_private_notes(plan: Plan, notes: str) -> None:
     plan.private_notes = notes
+    record("plan.notes", "plan", plan.id, "Private notes changed")  # never their content
     db.session.commit()

@@ -7,6 +7,7 @@ from datetime import date
 import sqlalchemy as sa
 
 from pathways.model import Framework
+from planner.audit import record
 from planner.extensions import db
 from planner.models import CompletedTraining, Rating, ServiceAreaYears, User
 from planner.people import profile_for
@@ -33,6 +34,7 @@ def save_profile(user: User, framework: Framework, data: dict) -> None:
             existing[slug].years = float(value)
         else:
             db.session.add(ServiceAreaYears(user_id=user.id, area=slug, years=float(value)))
+    record("profile.update", "profile", user.id, "Profile updated")
     db.session.commit()
 
 
@@ -44,6 +46,7 @@ def record_rating(
         user_id=user.id, capability=capability, level=level, kind=kind, rated_by_id=rated_by.id
     )
     db.session.add(rating)
+    record(f"rating.{kind}", "rating", user.id, f"{capability} rated {level} ({kind})")
     db.session.commit()
     return rating
 
@@ -55,6 +58,7 @@ def record_training(user: User, item: str, completed_on: date) -> CompletedTrain
         db.session.add(row)
     else:
         row.completed_on = completed_on
+    record("training.record", "completed_training", user.id, f"{item} recorded as completed")
     db.session.commit()
     return row
 
@@ -64,5 +68,11 @@ def remove_training(user: User, row_id: int) -> bool:
     if row is None:
         return False
     db.session.delete(row)
+    record(
+        "training.remove",
+        "completed_training",
+        user.id,
+        f"{row.item} removed from completed training",
+    )
     db.session.commit()
     return True

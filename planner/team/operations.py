@@ -7,6 +7,7 @@ from datetime import date, timedelta
 
 import sqlalchemy as sa
 
+from planner.audit import record
 from planner.extensions import db
 from planner.models import Conversation, Plan, PlanItem, Profile, Rating, User, utcnow
 
@@ -80,6 +81,14 @@ def record_manager_ratings(member: User, manager: User, levels: dict[str, int]) 
                 created_at=now,
             )
         )
+    if changed:
+        record(
+            "rating.manager",
+            "rating",
+            member.id,
+            f"Line manager rated {len(changed)} capabilities",
+            actor=manager,
+        )
     db.session.commit()
     return len(changed)
 
@@ -115,5 +124,12 @@ def record_conversation(
             )
         )
     plan.updated_at = utcnow()
+    record(
+        "conversation.record",
+        "plan",
+        plan.id,
+        f"Career conversation of {held_on.isoformat()} with {len(actions)} agreed actions",
+        actor=manager,
+    )
     db.session.commit()
     return conversation

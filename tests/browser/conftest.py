@@ -46,6 +46,7 @@ def live_server_app(tmp_path_factory):
             "TESTING": True,
             "SQLALCHEMY_DATABASE_URI": f"sqlite:///{db_path}",
             "SECRET_KEY": "browser",
+            "LOGIN_RATE_LIMIT": "1000 per minute",  # the whole suite signs in from one address
         }
     )
     with app.app_context():
@@ -76,10 +77,16 @@ def browser():
 
 @pytest.fixture
 def page(browser):
+    """A fresh browser context; fails the test if a page threw a JavaScript error.
+    (Content Security Policy violations are checked without axe-core, which itself sets
+    inline styles: see test_security_in_browser.py.)"""
     context = browser.new_context(viewport={"width": 1280, "height": 900})
     page = context.new_page()
+    problems = []
+    page.on("pageerror", lambda error: problems.append(f"{page.url}: {error}"))
     yield page
     context.close()
+    assert not problems, problems
 
 
 @pytest.fixture(scope="session", autouse=True)

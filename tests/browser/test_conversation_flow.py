@@ -39,80 +39,75 @@ def _sign_out(page):
     page.click("button:has-text('Sign out')")
 
 
-def test_full_career_conversation(browser, live_server, pair):
+def test_full_career_conversation(page, live_server, pair):
     member, boss = pair
-    context = browser.new_context(viewport={"width": 1280, "height": 900})
-    page = context.new_page()
-    try:
-        # The practitioner saves a plan, keeps a private note and shares the plan.
-        sign_in(page, live_server, member, axe=False)
-        page.goto(live_server + "/planner?target=senior_practitioner")
-        page.click("button:has-text('Save this route as my plan')")
-        page.wait_for_url("**/plans/*")
-        plan_url = page.url
-        page.fill("#notes", "I am not sure I want to manage a team")
-        page.click("button:has-text('Save my notes')")
-        page.locator(".govuk-notification-banner:has-text('private notes are saved')").wait_for()
-        page.click("button:has-text('Share with Lee Manager')")
-        page.locator("strong.govuk-tag:has-text('Shared')").wait_for()
-        check_accessibility(page, "plan-shared")
-        _sign_out(page)
+    # The practitioner saves a plan, keeps a private note and shares the plan.
+    sign_in(page, live_server, member, axe=False)
+    page.goto(live_server + "/planner?target=senior_practitioner")
+    page.click("button:has-text('Save this route as my plan')")
+    page.wait_for_url("**/plans/*")
+    plan_url = page.url
+    page.fill("#notes", "I am not sure I want to manage a team")
+    page.click("button:has-text('Save my notes')")
+    page.locator(".govuk-notification-banner:has-text('private notes are saved')").wait_for()
+    page.click("button:has-text('Share with Lee Manager')")
+    page.locator("strong.govuk-tag:has-text('Shared')").wait_for()
+    check_accessibility(page, "plan-shared")
+    _sign_out(page)
 
-        # The manager finds the plan on the team page and opens the conversation.
-        sign_in(page, live_server, boss, axe=False)
-        page.goto(live_server + "/team")
-        check_accessibility(page, "team")
-        page.click("a:has-text('Max Member')")
-        page.locator("h1:has-text('Max Member')").wait_for()
-        assert "not sure I want to manage" not in page.content()
-        assert page.locator(".app-card").count() == 7
-        check_accessibility(page, "conversation")
+    # The manager finds the plan on the team page and opens the conversation.
+    sign_in(page, live_server, boss, axe=False)
+    page.goto(live_server + "/team")
+    check_accessibility(page, "team")
+    page.click("a:has-text('Max Member')")
+    page.locator("h1:has-text('Max Member')").wait_for()
+    assert "not sure I want to manage" not in page.content()
+    assert page.locator(".app-card").count() == 7
+    check_accessibility(page, "conversation")
 
-        # Manager ratings, saved with the page's own form.
-        page.select_option("#vision", "4")
-        page.click("button:has-text('Save my ratings')")
-        page.locator(".govuk-notification-banner:has-text('Saved 1 rating')").wait_for()
-        assert page.locator("#cap-vision").count() == 1
+    # Manager ratings, saved with the page's own form.
+    page.select_option("#vision", "4")
+    page.click("button:has-text('Save my ratings')")
+    page.locator(".govuk-notification-banner:has-text('Saved 1 rating')").wait_for()
+    assert page.locator("#cap-vision").count() == 1
 
-        # Prompts, notes and two agreed actions (keyboard: the details open with Enter).
-        page.locator("summary:has-text('Conversation prompts')").focus()
-        page.keyboard.press("Enter")
-        page.check("#prompt-nussbaum_2")
-        page.check("#prompt-tool3_4")
-        page.fill("#notes", "Interested in practice education before management.")
-        page.fill("#actions-0-title", "Apply for the PLQ")
-        page.fill("#actions-0-due-day", "31")
-        page.fill("#actions-0-due-month", "5")
-        page.fill("#actions-0-due-year", "2027")
-        page.fill("#actions-1-title", "Find a practice educator mentor")
-        page.select_option("#actions-1-owner", "manager")
-        page.click("button:has-text('Save the conversation record')")
-        page.locator("h1:has-text('Max Member')").wait_for()
-        assert "Apply for the PLQ" in page.content() and "Active listening" in page.content()
-        check_accessibility(page, "conversation-record")
-        _sign_out(page)
+    # Prompts, notes and two agreed actions (keyboard: the details open with Enter).
+    page.locator("summary:has-text('Conversation prompts')").focus()
+    page.keyboard.press("Enter")
+    page.check("#prompt-nussbaum_2")
+    page.check("#prompt-tool3_4")
+    page.fill("#notes", "Interested in practice education before management.")
+    page.fill("#actions-0-title", "Apply for the PLQ")
+    page.fill("#actions-0-due-day", "31")
+    page.fill("#actions-0-due-month", "5")
+    page.fill("#actions-0-due-year", "2027")
+    page.fill("#actions-1-title", "Find a practice educator mentor")
+    page.select_option("#actions-1-owner", "manager")
+    page.click("button:has-text('Save the conversation record')")
+    page.locator("h1:has-text('Max Member')").wait_for()
+    assert "Apply for the PLQ" in page.content() and "Active listening" in page.content()
+    check_accessibility(page, "conversation-record")
+    _sign_out(page)
 
-        # The practitioner sees the record and the agreed actions on the plan.
-        sign_in(page, live_server, member, axe=False)
-        page.goto(plan_url)
-        assert page.locator("tbody tr:has-text('Apply for the PLQ')").count() == 1
-        assert (
-            page.locator(
-                "tbody tr:has-text('Find a practice educator mentor') td:has-text('line manager')"
-            ).count()
-            == 1
-        )
-        page.click("#conversations + ul a")
-        page.locator("text=Interested in practice education").wait_for()
-        check_accessibility(page, "conversation-record-practitioner")
+    # The practitioner sees the record and the agreed actions on the plan.
+    sign_in(page, live_server, member, axe=False)
+    page.goto(plan_url)
+    assert page.locator("tbody tr:has-text('Apply for the PLQ')").count() == 1
+    assert (
+        page.locator(
+            "tbody tr:has-text('Find a practice educator mentor') td:has-text('line manager')"
+        ).count()
+        == 1
+    )
+    page.click("#conversations + ul a")
+    page.locator("text=Interested in practice education").wait_for()
+    check_accessibility(page, "conversation-record-practitioner")
 
-        # Withdraw: the manager can no longer open it.
-        page.goto(plan_url)
-        page.click("button:has-text('Stop sharing this plan')")
-        page.locator("strong.govuk-tag:has-text('Private')").wait_for()
-        _sign_out(page)
-        sign_in(page, live_server, boss, axe=False)
-        page.goto(live_server + "/team")
-        assert page.locator("a:has-text('Max Member')").count() == 0
-    finally:
-        context.close()
+    # Withdraw: the manager can no longer open it.
+    page.goto(plan_url)
+    page.click("button:has-text('Stop sharing this plan')")
+    page.locator("strong.govuk-tag:has-text('Private')").wait_for()
+    _sign_out(page)
+    sign_in(page, live_server, boss, axe=False)
+    page.goto(live_server + "/team")
+    assert page.locator("a:has-text('Max Member')").count() == 0
