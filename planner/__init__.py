@@ -53,6 +53,11 @@ def create_app(test_config: dict | None = None) -> Flask:
     if app.testing and "SESSION_COOKIE_SECURE" not in (test_config or {}):
         app.config["SESSION_COOKIE_SECURE"] = app.config["REMEMBER_COOKIE_SECURE"] = False
     check_secret_key(app)
+    hops = int(os.environ.get("PATHWAYS_PROXY_HOPS", "0"))
+    if hops:  # behind a reverse proxy: trust its X-Forwarded-For and -Proto headers
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops)
     register_templates(app)
     register_extensions(app)
     register_blueprints(app)
@@ -66,7 +71,7 @@ def _secret_key(app: Flask) -> str | None:
     """SECRET_KEY from the environment, else instance/secret_key (which `make run` writes)."""
     if os.environ.get("SECRET_KEY"):
         return os.environ["SECRET_KEY"]
-    path = Path(app.instance_path) / "secret_key"
+    path = Path(os.environ.get("PATHWAYS_SECRET_KEY_FILE", Path(app.instance_path) / "secret_key"))
     return path.read_text(encoding="utf-8").strip() if path.exists() else None
 
 

@@ -16,6 +16,7 @@ from tests.conftest import PASSWORD
 @pytest.mark.parametrize("key", [None, "", "dev", "short"])
 def test_the_app_refuses_to_start_with_a_weak_secret_key(monkeypatch, tmp_path, key):
     monkeypatch.delenv("SECRET_KEY", raising=False)
+    monkeypatch.setenv("PATHWAYS_SECRET_KEY_FILE", str(tmp_path / "no-such-file"))
     config = {"SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path}/x.sqlite", "SECRET_KEY": key}
     with pytest.raises(RuntimeError, match="SECRET_KEY is missing or too weak"):
         create_app(config)
