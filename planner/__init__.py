@@ -186,9 +186,21 @@ def register_blueprints(app: Flask) -> None:
 
 
 def register_commands(app: Flask) -> None:
-    from planner.commands import create_user_command, load_demo_command, load_framework_command
+    from planner.commands import (
+        backup_command,
+        create_user_command,
+        load_demo_command,
+        load_framework_command,
+        restore_command,
+    )
 
-    for command in (load_framework_command, load_demo_command, create_user_command):
+    for command in (
+        load_framework_command,
+        load_demo_command,
+        create_user_command,
+        backup_command,
+        restore_command,
+    ):
         app.cli.add_command(command)
 
 
@@ -207,6 +219,19 @@ def register_errorhandlers(app: Flask) -> None:
     for code in (400, 403, 404, 405, 409, 413, 500, 503):
         app.register_error_handler(code, render_error)
     from sqlalchemy.exc import DBAPIError
+    from sqlalchemy.orm.exc import StaleDataError
+
+    @app.errorhandler(StaleDataError)
+    def stale(error):
+        """Two requests changed the same plan at once; the later one is refused whole."""
+        db.session.rollback()
+        return render_template(
+            "error.html",
+            code=409,
+            error=None,
+            message="Someone (or another window) changed this at the same moment, so your "
+            "change was not saved. Reload the page and try again.",
+        ), 409
 
     @app.errorhandler(DBAPIError)
     def database_unavailable(error):

@@ -70,3 +70,30 @@ def create_user_command(email: str, name: str, roles) -> None:
     base = os.environ.get("PATHWAYS_BASE_URL", "http://127.0.0.1:5000")
     with current_app.test_request_context(base_url=base):
         click.echo(url_for("auth.set_password", token=make_token(user), _external=True))
+
+
+@click.command("backup")
+@click.argument("path", type=click.Path(dir_okay=False, writable=True, path_type=Path))
+@with_appcontext
+def backup_command(path: Path) -> None:
+    """Write the whole database to PATH (JSON)."""
+    from planner.backup import backup
+
+    with path.open("w", encoding="utf-8") as out:
+        counts = backup(out)
+    click.echo(f"Backed up {sum(counts.values())} rows from {len(counts)} tables to {path}.")
+
+
+@click.command("restore")
+@click.argument("path", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@with_appcontext
+def restore_command(path: Path) -> None:
+    """Load a backup made by 'backup' into this empty, migrated database."""
+    from planner.backup import BackupError, restore
+
+    try:
+        with path.open(encoding="utf-8") as source:
+            counts = restore(source)
+    except BackupError as exc:
+        raise click.ClickException(f"{path}: {exc}") from None
+    click.echo(f"Restored {sum(counts.values())} rows into {len(counts)} tables from {path}.")

@@ -22,6 +22,61 @@ FORMS = {  # url: field names a browser would send
     "/plans": ["target", "route", "label"],
     "/account/delete": ["password"],
     "/admin/users": ["name", "email", "roles", "team", "line_manager"],
+    "/catalogue/new": [
+        "id",
+        "title",
+        "kind",
+        "mode",
+        "capabilities",
+        "roles",
+        "sw_specific",
+        "status",
+        "embedded",
+        "duration",
+        "link",
+    ],
+    "/framework/roles/new": [
+        "base",
+        "slug",
+        "title",
+        "track",
+        "stage",
+        "positional",
+        "typical_years",
+        "req_vision",
+        "note",
+        "source",
+    ],
+    "/framework/roles/cswo/edit": [
+        "base",
+        "title",
+        "stage",
+        "typical_years",
+        "req_vision",
+        "training_gap",
+        "note",
+    ],
+    "/framework/transitions/new": [
+        "base",
+        "source_role",
+        "target_role",
+        "typical_years",
+        "supports",
+        "pre0_type",
+        "pre0_min",
+        "note",
+        "source",
+    ],
+    "/framework/training/mba/edit": [
+        "base",
+        "title",
+        "kind",
+        "capabilities",
+        "roles",
+        "sw_specific",
+        "link",
+        "note",
+    ],
 }
 values = st.one_of(
     st.text(max_size=30),
@@ -31,13 +86,40 @@ values = st.one_of(
 
 
 @pytest.fixture
-def signed_in(client, make_user, login):
-    make_user(roles=["practitioner", "admin"])
+def signed_in(app, client, make_user, login):
+    from planner.extensions import db
+    from planner.models import Organisation
+
+    with app.app_context():
+        org = Organisation(name="Fuzz council")
+        db.session.add(org)
+        db.session.commit()
+        org_id = org.id
+    boss = make_user(roles=["practitioner", "admin", "manager", "ld"], organisation_id=org_id)
+    make_user("report@example.org", line_manager_id=boss, organisation_id=org_id)
+    login("report@example.org")
+    shared = client.post(
+        "/plans",
+        data={"target": "senior_practitioner", "route": "social_worker,senior_practitioner"},
+    ).headers["Location"]
+    client.post(shared + "/share", data={"share": "1"})
+    client.post("/logout")
+    team_plan = shared.replace("/plans/", "/team/plans/")
+    FORMS[team_plan + "/conversations"] = [
+        "held_on",
+        "notes",
+        "prompts",
+        "actions-0-title",
+        "actions-0-owner",
+        "actions-0-due",
+    ]
+    FORMS[team_plan + "/ratings"] = ["vision", "empowering"]
     login()
     response = client.post(
         "/plans",
         data={"target": "senior_practitioner", "route": "social_worker,senior_practitioner"},
     )
+    FORMS[response.headers["Location"] + "/notes"] = ["notes", "revision"]
     FORMS[response.headers["Location"] + "/items"] = [
         "kind",
         "training_item",
@@ -50,7 +132,7 @@ def signed_in(client, make_user, login):
 
 
 @settings(
-    max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+    max_examples=120, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
 )
 @given(data=st.data())
 def test_forms_never_fail_with_a_server_error(signed_in, data):
@@ -76,3 +158,29 @@ def test_forms_never_fail_with_a_server_error(signed_in, data):
 def test_planner_query_strings_never_fail(signed_in, query):
     response = signed_in.get("/planner", query_string=query)
     assert response.status_code in (200, 400), query
+
+
+QUERY_PAGES = {
+    "/coverage": ["sw_only", "national_only"],
+    "/framework/compare": ["from", "to"],
+    "/admin/audit": ["area", "page"],
+    "/planner": ["target", "route"],
+}
+
+
+@settings(
+    max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(data=st.data())
+def test_query_strings_never_fail(signed_in, data):
+    url = data.draw(st.sampled_from(sorted(QUERY_PAGES)))
+    query = data.draw(
+        st.dictionaries(
+            st.sampled_from(QUERY_PAGES[url] + ["x"]),
+            st.one_of(st.text(max_size=12), st.sampled_from(["1", "0", "-5", "99999999999"])),
+            max_size=3,
+        )
+    )
+    response = signed_in.get(url, query_string=query)
+    assert response.status_code < 500, (url, query)
+    assert "Traceback" not in response.get_data(as_text=True)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 
+import pytest
 import sqlalchemy as sa
 
 from pathways.loader import default_framework_path
@@ -258,3 +259,66 @@ def test_delete_plan(app, client, make_user, login):
     with app.app_context():
         assert db.session.scalar(sa.select(sa.func.count()).select_from(Plan)) == 0
     assert client.get(location).status_code == 404
+
+
+def test_notes_saved_from_a_stale_page_are_refused_not_lost(app, client, make_user, login):
+    make_user()
+    login()
+    location = client.post(
+        "/plans",
+        data={"target": "senior_practitioner", "route": "social_worker,senior_practitioner"},
+    ).headers["Location"]
+    import re
+
+    page = client.get(location).get_data(as_text=True)
+    revision = re.search(r'name="revision"[^>]*value="(\d+)"', page).group(1)
+    # window A saves
+    assert (
+        client.post(location + "/notes", data={"notes": "from A", "revision": revision}).status_code
+        == 302
+    )
+    # window B, opened before A saved, saves too: refused, both texts on the page
+    response = client.post(location + "/notes", data={"notes": "from B", "revision": revision})
+    body = response.get_data(as_text=True)
+    assert response.status_code == 409
+    assert "Your notes were not saved" in body and "from A" in body and "from B" in body
+    with app.app_context():
+        from planner.models import Plan
+
+        assert db.session.scalar(sa.select(Plan.private_notes)) == "from A"
+    # saving again from the refreshed form works
+    new_revision = re.search(r'name="revision"[^>]*value="(\d+)"', body).group(1)
+    assert new_revision != revision
+    response = client.post(location + "/notes", data={"notes": "A and B", "revision": new_revision})
+    assert response.status_code == 302
+
+
+def test_the_database_refuses_a_lost_update_of_a_plan(app, make_user):
+    """Two sessions load the same plan; the second commit is refused (StaleDataError)."""
+    from sqlalchemy.orm import Session
+    from sqlalchemy.orm.exc import StaleDataError
+
+    from planner.frameworks import current_version
+    from planner.models import Plan, User
+
+    user_id = make_user()
+    with app.app_context():
+        plan = Plan(
+            user_id=user_id,
+            target_role="cswo",
+            route_json='["social_worker"]',
+            framework_version_id=current_version().id,
+        )
+        db.session.add(plan)
+        db.session.commit()
+        plan_id = plan.id
+        with Session(db.engine) as one, Session(db.engine) as two:
+            a, b = one.get(Plan, plan_id), two.get(Plan, plan_id)
+            a.private_notes = "one"
+            one.commit()
+            b.private_notes = "two"
+            with pytest.raises(StaleDataError):
+                two.commit()
+        db.session.expire_all()
+        assert db.session.get(Plan, plan_id).private_notes == "one"
+        assert db.session.get(User, user_id) is not None

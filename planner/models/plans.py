@@ -41,6 +41,9 @@ class Plan(db.Model):
     shared_at: Mapped[datetime | None] = mapped_column(sa.DateTime(timezone=True))
     # The owner's own notes: never shown to anyone else, shared or not.
     private_notes: Mapped[str] = mapped_column(sa.Text, default="")
+    # Optimistic locking: every UPDATE of a plan checks and bumps this, so two windows cannot
+    # overwrite each other's changes unseen (forms carry the revision they were opened at).
+    revision: Mapped[int] = mapped_column(default=1, server_default="1")
     created_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(
         sa.DateTime(timezone=True), default=utcnow, onupdate=utcnow
@@ -56,6 +59,8 @@ class Plan(db.Model):
         cascade="all, delete-orphan",
         order_by="(Conversation.held_on.desc(), Conversation.id.desc())",
     )
+
+    __mapper_args__ = {"version_id_col": revision}
 
     @property
     def shared(self) -> bool:

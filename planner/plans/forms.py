@@ -86,6 +86,7 @@ def item_form_class(framework: Framework, route_roles: list[str]):
 
 
 class PrivateNotesForm(FlaskForm):
+    revision = HiddenField()  # the plan revision the notes were loaded at
     notes = TextAreaField(
         "My private notes",
         widget=GovTextArea(),

@@ -137,7 +137,7 @@ def _plan_context(plan: Plan):
         **plan_view(plan),
         "item_form": item_form_class(plan_view_framework(plan.user), plan.route)(),
         "done_form": MarkDoneForm(),
-        "notes_form": PrivateNotesForm(notes=plan.private_notes),
+        "notes_form": PrivateNotesForm(notes=plan.private_notes, revision=plan.revision),
     }
 
 
@@ -233,6 +233,13 @@ def plan_notes(plan_id: int):
         context = _plan_context(plan)
         context["notes_form"] = form
         return render_template("plans/plan.html", **context), 400
+    if form.revision.data and form.revision.data != str(plan.revision):
+        # changed in another window since this page was loaded: keep both, overwrite neither
+        context = _plan_context(plan)
+        context["notes_form"] = form
+        form.revision.data = str(plan.revision)
+        context["notes_conflict"] = plan.private_notes
+        return render_template("plans/plan.html", **context), 409
     set_private_notes(plan, form.notes.data or "")
     flash("Your private notes are saved.", "success")
     return redirect(url_for("plans.plan_detail", plan_id=plan.id) + "#private-notes")
