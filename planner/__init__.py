@@ -8,6 +8,7 @@ from pathlib import Path
 
 from flask import Flask, render_template, request
 from jinja2 import ChoiceLoader, FileSystemLoader, PackageLoader, PrefixLoader
+from werkzeug.routing import IntegerConverter
 
 from planner.extensions import csrf, db, htmx, limiter, login_manager, migrate
 
@@ -50,6 +51,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     )
     if test_config:
         app.config.update(test_config)
+    app.url_map.converters["int"] = DatabaseId
     if app.testing and "SESSION_COOKIE_SECURE" not in (test_config or {}):
         app.config["SESSION_COOKIE_SECURE"] = app.config["REMEMBER_COOKIE_SECURE"] = False
     check_secret_key(app)
@@ -65,6 +67,15 @@ def create_app(test_config: dict | None = None) -> Flask:
     register_errorhandlers(app)
     register_security_headers(app)
     return app
+
+
+class DatabaseId(IntegerConverter):
+    """<int:...> in every URL: only ids a database integer column can hold, so a huge number
+    is "not found" (404), never an overflow deep in the database driver."""
+
+    def __init__(self, map, *args, **kwargs):
+        kwargs.setdefault("max", 2**31 - 1)
+        super().__init__(map, *args, **kwargs)
 
 
 def _secret_key(app: Flask) -> str | None:
@@ -164,6 +175,7 @@ def register_extensions(app: Flask) -> None:
 
 def register_blueprints(app: Flask) -> None:
     from planner.account import bp as account_bp
+    from planner.api import bp as api_bp
     from planner.auth import bp as auth_bp
     from planner.catalogue import bp as catalogue_bp
     from planner.editor import bp as editor_bp
@@ -181,6 +193,7 @@ def register_blueprints(app: Flask) -> None:
         team_bp,
         catalogue_bp,
         editor_bp,
+        api_bp,
     ):
         app.register_blueprint(bp)
 
@@ -207,6 +220,10 @@ def register_commands(app: Flask) -> None:
 def register_errorhandlers(app: Flask) -> None:
     def render_error(error):
         code = getattr(error, "code", 500) or 500
+        if request.path.startswith("/api/"):  # the API always answers in JSON
+            from planner.api.routes import error_response
+
+            return error_response(code, getattr(error, "description", "") or "Error")
         extra = {}
         if code == 413:
             size = app.config["MAX_CONTENT_LENGTH"]

@@ -193,3 +193,11 @@ def test_an_unreachable_database_gives_a_clear_503(url):
         assert "Traceback" not in body and "psycopg" not in body and "sqlite3" not in body
     with app.app_context():
         db.engine.dispose()
+
+
+def test_huge_ids_in_urls_are_not_found(client, make_user, login):
+    """Found by schemathesis: an id past the database's integer range must be a 404."""
+    make_user()
+    login()
+    for url in ("/plans/9223372036854775808", "/plans/2147483648.pdf", "/team/plans/99999999999"):
+        assert client.get(url).status_code == 404, url

@@ -43,6 +43,7 @@ def _populate(app, client, make_user, login):
         data={"held_on": ["1", "11", "2026"], "notes": "n", "actions-0-title": "Agreed"},
     )
     client.post("/catalogue/new", data=local_item_form())
+    client.post("/account/tokens", data={"name": "HR system"})
     client.post("/logout")
 
 

@@ -44,7 +44,23 @@ SIGNED_IN = {  # any signed-in user, acting on their own data only
     "account.account",
     "account.export",
     "account.delete",
+    "account.make_api_token",
+    "account.revoke_api_token",
 }
+# The JSON API: a bearer token, never the session cookie (tests/test_api.py covers tokens).
+API = {
+    "api.framework",
+    "api.roles",
+    "api.role",
+    "api.routes",
+    "api.my_ratings",
+    "api.add_rating",
+    "api.my_plans",
+    "api.add_plan_item",
+    "api.update_plan_item",
+    "api.insight",
+}
+PUBLIC_API = {"api.openapi"}
 # Line managers, about plans their own direct reports have shared with them.
 MANAGER = {
     "team.team",
@@ -86,7 +102,7 @@ EDITOR = {
     "editor.export_yaml",
     "editor.import_yaml",
 }
-OWNED_ARGS = {"plan_id", "item_id", "row_id", "conversation_id"}
+OWNED_ARGS = {"plan_id", "item_id", "row_id", "conversation_id", "token_id"}
 ORGANISATION_ARGS = {"local_id"}
 
 
@@ -96,7 +112,15 @@ def rules(app):
 
 def test_every_rule_is_classified(app):
     unclassified = (
-        {r.endpoint for r in rules(app)} - PUBLIC - ADMIN_ONLY - SIGNED_IN - MANAGER - LD - EDITOR
+        {r.endpoint for r in rules(app)}
+        - PUBLIC
+        - ADMIN_ONLY
+        - SIGNED_IN
+        - MANAGER
+        - LD
+        - EDITOR
+        - API
+        - PUBLIC_API
     )
     assert unclassified == set(), "classify these endpoints in tests/test_permissions.py"
 
@@ -143,6 +167,7 @@ def _owner_data(app, client, make_user, login):
     client.post(location + "/share", data={"share": "1"})
     client.post("/profile/training", data={"item": "mba", "completed_on": ["1", "2", "2020"]})
     client.post("/profile/ratings/vision", data={"vision-level": "4"})
+    client.post("/account/tokens", data={"name": "HR system"})
     client.post("/logout")
     login("boss@example.org")
     plan_id = int(location.rsplit("/", 1)[1])
@@ -157,7 +182,7 @@ def _owner_data(app, client, make_user, login):
     make_user("ld@example.org", roles=("ld",), organisation_id=org_id)
     make_user("admin@example.org", roles=("admin",), organisation_id=org_id)
     with app.app_context():
-        from planner.models import Conversation, LocalTraining, Organisation
+        from planner.models import ApiToken, Conversation, LocalTraining, Organisation
 
         elsewhere = Organisation(name="Another council")
         db.session.add(elsewhere)
@@ -175,6 +200,7 @@ def _owner_data(app, client, make_user, login):
             "item_id": plan.items[0].id,
             "conversation_id": db.session.scalar(sa.select(Conversation.id)),
             "local_id": db.session.scalar(sa.select(LocalTraining.id)),
+            "token_id": db.session.scalar(sa.select(ApiToken.id)),
             "row_id": db.session.scalar(
                 sa.select(CompletedTraining.id).filter_by(user_id=owner_id)
             ),
@@ -203,7 +229,11 @@ def test_anonymous_visitors_are_sent_to_sign_in(app, client, make_user, login):
     _, values = _owner_data(app, client, make_user, login)
     for rule, method, url in _urls(app, values):
         response = client.open(url, method=method, data={})
-        if rule.endpoint in PUBLIC:
+        if rule.endpoint in API:  # JSON, and no redirect to a sign-in page
+            assert response.status_code == 401 and response.is_json, (method, url)
+        elif rule.endpoint in PUBLIC_API:
+            assert response.status_code == 200, url
+        elif rule.endpoint in PUBLIC:
             assert response.status_code != 302 or "/login" not in response.headers.get(
                 "Location", ""
             ), url
@@ -264,7 +294,11 @@ def test_no_one_else_can_read_or_change_someone_elses_data(app, client, make_use
         login(email)
         tried = 0
         for rule, method, url in _urls(app, values):
-            if rule.endpoint in EDITOR:
+            if rule.endpoint in API:
+                expected = {401}  # a session cookie never opens the API
+            elif rule.endpoint in PUBLIC_API:
+                continue
+            elif rule.endpoint in EDITOR:
                 if "ld@" in email or admin:
                     continue  # editors: see test_editor.py
                 expected = {403}

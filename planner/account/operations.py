@@ -6,6 +6,7 @@ import sqlalchemy as sa
 
 from planner.extensions import db
 from planner.models import (
+    ApiToken,
     AuditEvent,
     CompletedTraining,
     Conversation,
@@ -25,7 +26,7 @@ def delete_account(user: User) -> None:
     plan_ids = sa.select(Plan.id).where(Plan.user_id == user.id)
     db.session.execute(sa.delete(PlanItem).where(PlanItem.plan_id.in_(plan_ids)))
     db.session.execute(sa.delete(Conversation).where(Conversation.plan_id.in_(plan_ids)))
-    for model in (Plan, CompletedTraining, ServiceAreaYears, Rating, Profile):
+    for model in (Plan, CompletedTraining, ServiceAreaYears, Rating, Profile, ApiToken):
         db.session.execute(sa.delete(model).where(model.user_id == user.id))
     # Ratings this person gave others stay with their owners, without the author.
     db.session.execute(

@@ -3,12 +3,12 @@ from __future__ import annotations
 import json
 
 import sqlalchemy as sa
-from flask import Response, flash, redirect, render_template, url_for
+from flask import Response, abort, flash, redirect, render_template, url_for
 from flask_login import current_user, login_required, logout_user
 from flask_wtf import FlaskForm
-from govuk_frontend_wtf.wtforms_widgets import GovPasswordInput, GovSubmitInput
-from wtforms import PasswordField, SubmitField
-from wtforms.validators import DataRequired
+from govuk_frontend_wtf.wtforms_widgets import GovPasswordInput, GovSubmitInput, GovTextInput
+from wtforms import PasswordField, StringField, SubmitField
+from wtforms.validators import DataRequired, Length
 
 from planner.account import bp
 from planner.account.operations import delete_account
@@ -79,10 +79,61 @@ def export_data(user: User) -> dict:
     }
 
 
+class TokenForm(FlaskForm):
+    name = StringField(
+        "What is the token for?",
+        widget=GovTextInput(),
+        description="For example: HR system, learning records. Shown only to you.",
+        validators=[DataRequired("Say what the token is for"), Length(max=100)],
+    )
+    submit = SubmitField("Make a token", widget=GovSubmitInput())
+
+
+def _account_page(status=200, **context):
+    from planner.models import ApiToken
+
+    tokens = db.session.scalars(
+        sa.select(ApiToken)
+        .filter_by(user_id=current_user.id, revoked=False)
+        .order_by(ApiToken.created_at)
+    ).all()
+    context.setdefault("form", DeleteForm())
+    context.setdefault("token_form", TokenForm())
+    return render_template("account/account.html", tokens=tokens, **context), status
+
+
 @bp.get("")
 @login_required
 def account():
-    return render_template("account/account.html", form=DeleteForm())
+    return _account_page()
+
+
+@bp.post("/tokens")
+@login_required
+def make_api_token():
+    from planner.api.tokens import make_token
+
+    form = TokenForm()
+    if not form.validate_on_submit():
+        return _account_page(400, token_form=form)
+    _row, token = make_token(current_user, form.name.data)
+    return _account_page(201, new_token=token)
+
+
+@bp.post("/tokens/<int:token_id>/revoke")
+@login_required
+def revoke_api_token(token_id: int):
+    from planner.api.tokens import revoke
+    from planner.models import ApiToken
+
+    row = db.session.get(ApiToken, token_id)
+    if row is None or row.user_id != current_user.id or row.revoked:
+        abort(404, description="You have no token with that number.")
+    if not FlaskForm().validate_on_submit():  # the CSRF token
+        abort(400)
+    revoke(row)
+    flash(f"Token revoked: {row.name}. Systems using it can no longer sign in.", "success")
+    return redirect(url_for("account.account") + "#tokens")
 
 
 @bp.get("/export.json")
@@ -104,7 +155,7 @@ def delete():
         form.password.errors.append("The password is not correct")
         valid = False
     if not valid:
-        return render_template("account/account.html", form=form), 400
+        return _account_page(400, form=form)
     user = db.session.get(User, current_user.id)
     logout_user()
     delete_account(user)

@@ -1,6 +1,7 @@
 """ORM models. The schema only ever changes through an Alembic revision in migrations/."""
 
 from planner.models.accounts import ROLES, Organisation, Team, User, UserRole
+from planner.models.api import ApiToken
 from planner.models.audit import AuditEvent
 from planner.models.catalogue import LocalTraining
 from planner.models.frameworks import FrameworkVersion, utcnow
@@ -26,4 +27,5 @@ __all__ = [
     "Conversation",
     "LocalTraining",
     "AuditEvent",
+    "ApiToken",
 ]

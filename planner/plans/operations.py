@@ -90,7 +90,7 @@ def add_item(
     )
     db.session.add(item)
     plan.updated_at = utcnow()
-    record("plan.item_add", "plan", plan.id, f"Action added: {title[:200]}")
+    record("plan.item_add", "plan", plan.id, f"Action added ({kind})")  # no plan content
     db.session.commit()
     return item
 
@@ -98,7 +98,7 @@ def add_item(
 def set_done(item: PlanItem, done: bool) -> None:
     item.status = "done" if done else "planned"
     item.done_at = utcnow() if done else None
-    record(f"plan.item_{'done' if done else 'undone'}", "plan", item.plan_id, item.title[:200])
+    record(f"plan.item_{'done' if done else 'undone'}", "plan", item.plan_id, f"Action {item.id}")
     db.session.commit()
 
 
