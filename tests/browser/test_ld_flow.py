@@ -88,7 +88,7 @@ def test_coverage_insight_and_audit_pages(page, live_server, ld_user):
     check_accessibility(page, "coverage-sw-only")
     page.click("nav[aria-label='Learning and development'] a:has-text('Insight')")
     page.locator("h1:has-text('Organisation insight')").wait_for()
-    check_accessibility(page, "insight")
+    check_accessibility(page, "insight-small-organisation")
     page.click("nav[aria-label='Learning and development'] a:has-text('Iriss audit')")
     assert page.locator("section.app-audit").count() == 7
     check_accessibility(page, "audit")
@@ -122,3 +122,22 @@ def test_framework_edit_history_compare_and_restore(page, live_server, ld_user):
     page.locator(".govuk-notification-banner:has-text('is current again')").wait_for()
     page.click("a:has-text('Import a framework file')")
     check_accessibility(page, "framework-import")
+
+
+def test_insight_with_enough_staff_to_show(page, live_server, live_server_app):
+    """The demo council (36 staff without logins): heatmaps, tables and hidden small counts."""
+    from planner.demo import DEMO_PASSWORD, load_demo
+    from planner.frameworks import current_framework
+
+    with live_server_app.app_context():
+        load_demo(current_framework())
+    page.goto(live_server + "/login")
+    page.fill("#email", "ld@demo.pathways")
+    page.fill("#password", DEMO_PASSWORD)
+    page.click("button:has-text('Sign in')")
+    page.wait_for_url("**/profile")
+    page.goto(live_server + "/insight")
+    assert page.locator("svg.app-heatmap").count() == 2
+    assert page.locator("svg.app-heatmap .suppressed").count() >= 1
+    assert "Demo staff" not in page.content() and "@demo.pathways" not in page.content()
+    check_accessibility(page, "insight")

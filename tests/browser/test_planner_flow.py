@@ -165,5 +165,8 @@ def test_admin_invites_someone(browser, live_server, live_server_app):
         link = page.locator("#invite-link").inner_text()
         assert "/set-password/" in link
         check_accessibility(page, "admin-invited")
+        page.goto(live_server + "/admin/audit")
+        assert page.locator("code:has-text('account.create')").count() >= 1
+        check_accessibility(page, "admin-audit")
     finally:
         context.close()
