@@ -17,6 +17,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from functools import cached_property
 
 from pathways.model import Framework
 
@@ -45,8 +46,12 @@ class StaffRecord:
     plan_items: frozenset[str] = field(default_factory=frozenset)  # items in any of their plans
     plans_per_item: tuple[tuple[str, int], ...] = ()  # item -> how many of their plans hold it
 
+    @cached_property
+    def _levels(self) -> dict[str, int]:
+        return dict(self.ratings)
+
     def level(self, capability: str) -> int:
-        return dict(self.ratings).get(capability, 0)
+        return self._levels.get(capability, 0)
 
     @property
     def next_role(self) -> str | None:
