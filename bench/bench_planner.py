@@ -9,6 +9,7 @@ server time: routing, session, database, engine, templates. Target (issue 3): me
 from __future__ import annotations
 
 import argparse
+import secrets
 import statistics
 import tempfile
 import time
@@ -42,7 +43,8 @@ def main() -> None:
             {
                 "SQLALCHEMY_DATABASE_URI": f"sqlite:///{Path(tmp) / 'bench.sqlite'}",
                 "WTF_CSRF_ENABLED": False,
-                "SECRET_KEY": "bench",
+                "SECRET_KEY": secrets.token_hex(32),
+                "SESSION_COOKIE_SECURE": False,  # the in-process client speaks plain HTTP
             }
         )
         with app.app_context():
