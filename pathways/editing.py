@@ -86,28 +86,39 @@ def _index(entries: list, key: str, value) -> int | None:
     return next((i for i, e in enumerate(entries) if e.get(key) == value), None)
 
 
+def _find_or_add(
+    entries: list, key: str, value: str | None, new_value: str, section: str, noun: str, cite
+) -> int:
+    """The index of the entry whose ``key`` is ``value``; when ``value`` is None, a new entry
+    keyed ``new_value``, which must not clash and must say where it comes from."""
+    if value is None:
+        if _index(entries, key, new_value) is not None:
+            raise EditError(
+                new_value,
+                f"there is already a {noun} '{new_value}'",
+                (section, len(entries), key),
+            )
+        if not _cite(cite):
+            raise EditError(
+                new_value,
+                f"say where this {noun} comes from (a source)",
+                (section, len(entries), "sources"),
+            )
+        entries.append({key: new_value, "sources": []})
+        return len(entries) - 1
+    index = _index(entries, key, value)
+    if index is None:
+        raise EditError(value, f"there is no {noun} '{value}'", (section,))
+    return index
+
+
 def set_role(data: Mapping, slug: str | None, fields: Mapping, cite: str | None = None) -> dict:
     """Change role ``slug`` (or add a new one when ``slug`` is None, taking ``fields['slug']``).
     ``fields`` may hold ROLE_FIELDS, ``requirements`` (capability to level) and
     ``training_gap`` (text, or empty to remove it). ``cite`` adds a source."""
     new = copy.deepcopy(dict(data))
     roles = new["roles"]
-    if slug is None:
-        slug = fields.get("slug", "")
-        if _index(roles, "slug", slug) is not None:
-            raise EditError(
-                slug, f"there is already a role '{slug}'", ("roles", len(roles), "slug")
-            )
-        if not _cite(cite):
-            raise EditError(
-                slug, "say where this role comes from (a source)", ("roles", len(roles), "sources")
-            )
-        roles.append({"slug": slug, "sources": []})
-        index = len(roles) - 1
-    else:
-        index = _index(roles, "slug", slug)
-        if index is None:
-            raise EditError(slug, f"there is no role '{slug}'", ("roles",))
+    index = _find_or_add(roles, "slug", slug, fields.get("slug", ""), "roles", "role", cite)
     role = roles[index]
     for key in ROLE_FIELDS:
         if key in fields:
@@ -197,24 +208,9 @@ def set_training(
     """Change training item ``item_id``, or add one (``fields['id']``) when it is None."""
     new = copy.deepcopy(dict(data))
     items = new["training"]
-    if item_id is None:
-        item_id = fields.get("id", "")
-        if _index(items, "id", item_id) is not None:
-            raise EditError(
-                item_id, f"there is already an item '{item_id}'", ("training", len(items), "id")
-            )
-        if not _cite(cite):
-            raise EditError(
-                item_id,
-                "say where this item comes from (a source)",
-                ("training", len(items), "sources"),
-            )
-        items.append({"id": item_id, "sources": []})
-        index = len(items) - 1
-    else:
-        index = _index(items, "id", item_id)
-        if index is None:
-            raise EditError(item_id, f"there is no training item '{item_id}'", ("training",))
+    index = _find_or_add(
+        items, "id", item_id, fields.get("id", ""), "training", "training item", cite
+    )
     item = items[index]
     for name in TRAINING_FIELDS:
         if name in fields:

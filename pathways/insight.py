@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from functools import cached_property
 
 from pathways.model import Framework
+from pathways.routes import next_step
 
 __all__ = [
     "MIN_GROUP",
@@ -55,11 +56,7 @@ class StaffRecord:
 
     @property
     def next_role(self) -> str | None:
-        route = self.plan_route or ()
-        if self.current_role in route:
-            index = route.index(self.current_role)
-            return route[index + 1] if index + 1 < len(route) else None
-        return route[1] if len(route) > 1 else None
+        return next_step(self.plan_route or (), self.current_role)
 
 
 @dataclass(frozen=True)

@@ -3,6 +3,7 @@ unmet prerequisites and recommended training."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from itertools import islice, pairwise
 
@@ -15,6 +16,7 @@ from pathways.person import Person
 from pathways.training import Recommended, recommend_training
 
 __all__ = [
+    "next_step",
     "Step",
     "Route",
     "Option",
@@ -231,3 +233,19 @@ def alternative_routes(
     if not result:
         raise NoRoute(f"no route from '{source}' to '{target}'")
     return result
+
+
+def next_step(route: Sequence[str], current_role: str | None) -> str | None:
+    """The role after ``current_role`` on a route (a list of role slugs); if the person is
+    no longer on it, the route's first step.
+
+    >>> next_step(["social_worker", "senior_practitioner", "team_manager"], "senior_practitioner")
+    'team_manager'
+    >>> next_step(["social_worker", "senior_practitioner"], "nqsw")
+    'senior_practitioner'
+    """
+    route = list(route)
+    if current_role in route:
+        index = route.index(current_role)
+        return route[index + 1] if index + 1 < len(route) else None
+    return route[1] if len(route) > 1 else None

@@ -275,3 +275,12 @@ def test_manager_ratings_reject_levels_off_the_scale(app, client, team, login):
     assert re.search(r"Not a valid choice", response.get_data(as_text=True))
     with app.app_context():
         assert db.session.scalar(sa.select(sa.func.count(Rating.id))) == 0
+
+
+def test_the_ratings_page_title_is_plain_text(client, team, login):
+    """The manager's ratings section once landed inside the <title> block as well."""
+    login("member@example.org")
+    page = client.get("/profile/ratings").get_data(as_text=True)
+    title = page[page.index("<title>") : page.index("</title>")]
+    assert title == "<title>Rate your capabilities – Pathways"
+    assert page.count('id="manager-ratings"') == 1

@@ -287,8 +287,9 @@ def _audit_context() -> dict:
     from planner.models import Organisation
 
     org_id = organisation_id_or_403()
-    framework = framework_for_organisation(framework_or_503(), org_id)
-    local = [i for i in framework.training.values() if i.id not in framework_or_503().training]
+    national = framework_or_503()
+    framework = framework_for_organisation(national, org_id)
+    local = [i for i in framework.training.values() if i.id not in national.training]
     return {
         "framework": framework,
         "version": current_version(),

@@ -9,6 +9,8 @@ from flask_login import current_user
 
 from pathways.diff import diff_frameworks
 from pathways.editing import (
+    ROLE_FIELDS,
+    TRAINING_FIELDS,
     load_data,
     remove_transition,
     set_role,
@@ -186,31 +188,8 @@ def _conflict(exc: VersionConflict, back: str, template=None, **context):
     return render_template("error.html", code=409, message=message, error=None), 409
 
 
-PATH_FIELDS = {
-    "slug",
-    "title",
-    "description",
-    "track",
-    "stage",
-    "positional",
-    "typical_years",
-    "training_gap",
-    "supports",
-    "id",
-    "kind",
-    "mode",
-    "capabilities",
-    "roles",
-    "sw_specific",
-    "scope",
-    "status",
-    "embedded",
-    "duration",
-    "provider",
-    "cost",
-    "link",
-    "notes",
-}
+# Document fields that have a form field of the same name.
+PATH_FIELDS = {*ROLE_FIELDS, *TRAINING_FIELDS, "slug", "id", "training_gap", "supports"}
 
 
 def _show_problems(form, problems) -> list[dict]:

@@ -4,6 +4,7 @@ from flask import abort, flash, redirect, render_template, url_for
 from flask_login import current_user
 
 from pathways.prompts import conversation_prompts
+from pathways.routes import next_step
 from planner.extensions import db
 from planner.models import Conversation
 from planner.permissions import require_role
@@ -35,18 +36,11 @@ def _shared_plan_or_404(plan_id: int):
     return plan
 
 
-def _next_role(plan, person) -> str | None:
-    route = plan.route
-    if person is not None and person.current_role in route:
-        index = route.index(person.current_role)
-        return route[index + 1] if index + 1 < len(route) else None
-    return route[1] if len(route) > 1 else None
-
-
 def _conversation_context(plan, ratings_form=None, conversation_form=None) -> dict:
     context = plan_view(plan)
     framework = context["framework"]
-    next_role = _next_role(plan, context["person"])
+    person = context["person"]
+    next_role = next_step(plan.route, person.current_role if person else None)
     rows = ratings_side_by_side(framework, plan.user_id, next_role)
     if ratings_form is None:
         ratings_form = manager_ratings_form_class(framework)(
