@@ -6,8 +6,10 @@ import os
 from datetime import timedelta
 from pathlib import Path
 
+import sqlalchemy as sa
 from flask import Flask, render_template, request
 from jinja2 import ChoiceLoader, FileSystemLoader, PackageLoader, PrefixLoader
+from sqlalchemy.orm import joinedload
 from werkzeug.routing import IntegerConverter
 
 from planner.extensions import csrf, db, htmx, limiter, login_manager, migrate
@@ -48,6 +50,8 @@ def create_app(test_config: dict | None = None) -> Flask:
         # Sign-in: attempts per address (IP) and failed attempts per email address typed.
         LOGIN_RATE_LIMIT=os.environ.get("PATHWAYS_LOGIN_RATE_LIMIT", "30 per minute"),
         LOGIN_LOCKOUT=os.environ.get("PATHWAYS_LOGIN_LOCKOUT", "5 per 15 minutes"),
+        # Computed views (planner routes, route JSON) kept in memory: planner/viewcache.py.
+        VIEW_CACHE=os.environ.get("PATHWAYS_VIEW_CACHE", "1") != "0",
     )
     if test_config:
         app.config.update(test_config)
@@ -168,9 +172,18 @@ def register_extensions(app: Flask) -> None:
 
     from planner.models import User
 
+    # Built once: every signed-in request runs it (with the user's roles in the same query).
+    by_id = (
+        sa.select(User)
+        .where(User.id == sa.bindparam("user_id"))
+        .options(joinedload(User.role_rows))
+    )
+
     @login_manager.user_loader
     def load_user(user_id: str):
-        return db.session.get(User, int(user_id)) if user_id.isdigit() else None
+        if not user_id.isdigit():
+            return None
+        return db.session.execute(by_id, {"user_id": int(user_id)}).unique().scalar_one_or_none()
 
 
 def register_blueprints(app: Flask) -> None:

@@ -121,7 +121,7 @@ def make_current(version: FrameworkVersion, expected_current_id: int | None = No
 
 def parsed_version(version: FrameworkVersion) -> Framework:
     """Any stored version as a framework (parsed once per version)."""
-    return _parsed(version.id, version.checksum, version.document)
+    return _parsed(version.id, version.checksum)
 
 
 def load_default() -> tuple[FrameworkVersion, bool]:
@@ -139,14 +139,23 @@ def current_version() -> FrameworkVersion:
 
 
 @lru_cache(maxsize=8)
-def _parsed(version_id: int, checksum: str, text: str) -> Framework:
-    # Keyed by id and checksum: a stored version never changes, so its graph is built once.
+def _parsed(version_id: int, checksum: str) -> Framework:
+    # Keyed by id and checksum: a stored version never changes, so it is read and its graph
+    # built once per process; after that a request only asks which version is current.
+    text = db.session.scalar(sa.select(FrameworkVersion.document).filter_by(id=version_id))
     return parse_framework(text, f"framework version {version_id}")
 
 
+_CURRENT = sa.select(FrameworkVersion.id, FrameworkVersion.checksum).where(
+    FrameworkVersion.is_current
+)  # built once: every planning request asks it
+
+
 def current_framework() -> Framework:
-    version = current_version()
-    return _parsed(version.id, version.checksum, version.document)
+    row = db.session.execute(_CURRENT).first()
+    if row is None:
+        current_version()  # raises NoFramework with the message
+    return _parsed(row.id, row.checksum)
 
 
 def framework_or_503() -> Framework:

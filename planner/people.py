@@ -42,17 +42,52 @@ def rating_history(user_id: int, kind: str = "self") -> list[Rating]:
     )
 
 
+# Built once (read on every planning request): the profile, then ratings, service areas and
+# completed training in one round trip, oldest rating first.
+_USER = sa.bindparam("user_id")
+_PROFILE = sa.select(
+    Profile.current_role,
+    Profile.years_qualified,
+    Profile.registered,
+    Profile.line_management,
+    Profile.extra_hours_per_week,
+).where(Profile.user_id == _USER)
+_NO_TIME = sa.null().cast(Rating.created_at.type)
+_FACTS_UNION = sa.union_all(
+    sa.select(
+        sa.literal("rating").label("kind"),
+        Rating.capability.label("key"),
+        Rating.level.label("value"),
+        Rating.created_at.label("at"),
+        Rating.id.label("seq"),
+    ).where(Rating.user_id == _USER, Rating.kind == "self"),
+    sa.select(
+        sa.literal("area"), ServiceAreaYears.area, ServiceAreaYears.years, _NO_TIME, sa.null()
+    ).where(ServiceAreaYears.user_id == _USER),
+    sa.select(sa.literal("done"), CompletedTraining.item, sa.null(), _NO_TIME, sa.null()).where(
+        CompletedTraining.user_id == _USER
+    ),
+)
+_FACTS = _FACTS_UNION.order_by(_FACTS_UNION.selected_columns.at, _FACTS_UNION.selected_columns.seq)
+
+
 def person_for(user: User, framework: Framework, plan: Plan | None = None) -> Person | None:
     """The engine's view of this user, with ``plan``'s items if given. None until the user has
-    said what their current role is (or if the framework no longer has it)."""
-    profile = db.session.get(Profile, user.id)
+    said what their current role is (or if the framework no longer has it). Two queries: the
+    profile, then ratings, service areas and completed training together."""
+    profile = db.session.execute(_PROFILE, {"user_id": user.id}).first()
     if profile is None or profile.current_role not in framework.roles:
         return None
-    ratings = {
-        cap: r.level for cap, r in latest_ratings(user.id).items() if cap in framework.capabilities
-    }
-    areas = db.session.scalars(sa.select(ServiceAreaYears).filter_by(user_id=user.id))
-    done = db.session.scalars(sa.select(CompletedTraining.item).filter_by(user_id=user.id))
+    ratings: dict[str, int] = {}
+    areas: list[tuple[str, float]] = []
+    done: set[str] = set()
+    for kind, key, value, _at, _id in db.session.execute(_FACTS, {"user_id": user.id}):
+        if kind == "rating" and key in framework.capabilities:
+            ratings[key] = int(value)  # oldest first, so the latest rating of each wins
+        elif kind == "area" and key in framework.service_areas:
+            areas.append((key, float(value)))
+        elif kind == "done" and key in framework.training:
+            done.add(key)
     plan_items = ()
     if plan is not None:
         plan_items = tuple(
@@ -70,11 +105,9 @@ def person_for(user: User, framework: Framework, plan: Plan | None = None) -> Pe
         current_role=profile.current_role,
         years_qualified=profile.years_qualified or 0,
         registered=profile.registered,
-        service_areas=tuple(
-            sorted((a.area, a.years) for a in areas if a.area in framework.service_areas)
-        ),
+        service_areas=tuple(sorted(areas)),
         ratings=tuple(sorted(ratings.items())),
-        completed_training=frozenset(i for i in done if i in framework.training),
+        completed_training=frozenset(done),
         line_management=profile.line_management,
         extra_hours_per_week=profile.extra_hours_per_week,
         plan_items=plan_items,

@@ -193,3 +193,21 @@ def test_api_matches_its_openapi_document(app, client, make_user, login):
             )
 
         check()
+
+
+def test_route_json_follows_new_ratings_and_says_when_the_token_was_last_used(
+    client, token, login, framework
+):
+    def gaps():
+        response = client.get("/api/v1/routes?to=cswo&k=1", headers=_auth(token))
+        assert response.status_code == 200 and response.is_json
+        return response.get_json()[0]["gap_count"]
+
+    assert gaps() > 0
+    for slug in framework.capabilities:
+        body = {"capability": slug, "level": framework.max_level}
+        assert client.post("/api/v1/me/ratings", json=body, headers=_auth(token)).status_code == 201
+    assert gaps() == 0
+    login()
+    html = client.get("/account").get_data(as_text=True)
+    assert "Never" not in html.split('id="tokens"')[-1].split("</table>")[0]

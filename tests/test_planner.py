@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 
 import pytest
 import sqlalchemy as sa
@@ -11,6 +12,7 @@ from pathways.loader import default_framework_path
 from planner.extensions import db
 from planner.frameworks import store_framework
 from planner.models import Plan, PlanItem
+from tests.conftest import PASSWORD
 
 HX = {"HX-Request": "true"}
 ROUTE = "social_worker,research_practitioner,consultant_social_worker"
@@ -322,3 +324,56 @@ def test_the_database_refuses_a_lost_update_of_a_plan(app, make_user):
         db.session.expire_all()
         assert db.session.get(Plan, plan_id).private_notes == "one"
         assert db.session.get(User, user_id) is not None
+
+
+# The planner's routes and the API's route JSON are kept in memory per worker, keyed by the
+# framework, the person and the request (planner/viewcache.py): they must never go stale
+# and never carry one person's session into another's page.
+
+
+def _gap_counts(html: str) -> list[int]:
+    return [int(n) for n in re.findall(r"about [^,<]+, (\d+) gaps", html)]
+
+
+def test_the_planner_follows_new_ratings_at_once(app, client, make_user, login, framework):
+    make_user()
+    login()
+    before = _gap_counts(client.get("/planner?target=cswo").get_data(as_text=True))
+    assert before and max(before) > 0
+    top = framework.max_level
+    for slug in framework.capabilities:
+        response = client.post(f"/profile/ratings/{slug}", data={f"{slug}-level": str(top)})
+        assert response.status_code == 302
+    after = _gap_counts(client.get("/planner?target=cswo").get_data(as_text=True))
+    assert after and set(after) == {0}  # (fewer alternatives: with no gaps, two coincide)
+
+
+def test_a_shared_view_carries_each_users_own_name_and_form_token(app, make_user, login):
+    make_user("alice@example.org", name="Alice Example")
+    make_user("bob@example.org", name="Bob Example")  # the same profile: the same cached view
+    alice = login("alice@example.org")
+    bob = app.test_client()
+    bob.post("/login", data={"email": "bob@example.org", "password": PASSWORD})
+    app.config["WTF_CSRF_ENABLED"] = True
+    pages = {}
+    for name, client in (("alice", alice), ("bob", bob)):
+        pages[name] = client.get("/planner?target=cswo").get_data(as_text=True)
+    tokens = {
+        name: re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', html).group(1)
+        for name, html in pages.items()
+    }
+    assert tokens["alice"] != tokens["bob"]
+    assert "Alice Example" in pages["alice"] and "Alice Example" not in pages["bob"]
+    assert "Bob Example" in pages["bob"] and "Bob Example" not in pages["alice"]
+    form = {"target": "consultant_social_worker", "route": ROUTE, "label": "Quickest"}
+    assert bob.post("/plans", data={**form, "csrf_token": tokens["alice"]}).status_code == 400
+    assert bob.post("/plans", data={**form, "csrf_token": tokens["bob"]}).status_code == 302
+
+
+def test_the_page_is_the_same_with_the_view_cache_off(app, client, make_user, login):
+    make_user()
+    login()
+    cached = client.get("/planner?target=cswo&route=1").get_data(as_text=True)
+    app.config["VIEW_CACHE"] = False
+    fresh = client.get("/planner?target=cswo&route=1").get_data(as_text=True)
+    assert fresh == cached and "Route 2" in fresh

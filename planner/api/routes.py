@@ -5,7 +5,7 @@ from functools import wraps
 
 import jsonschema
 import sqlalchemy as sa
-from flask import g, jsonify, request
+from flask import current_app, g, jsonify, request
 from werkzeug.exceptions import HTTPException
 
 from pathways.errors import PathwaysError
@@ -18,6 +18,7 @@ from planner.catalogue.operations import framework_for_user
 from planner.extensions import csrf, db
 from planner.models import Plan, PlanItem
 from planner.people import latest_ratings, person_for
+from planner.viewcache import cached_view
 
 csrf.exempt(bp)  # no cookies here: a bearer token cannot be sent by another site's form
 
@@ -132,10 +133,16 @@ def routes():
         if slug not in fw.roles:
             raise ApiError(404, f"There is no role '{slug}'", name)
     try:
-        found = find_routes(fw, source, target, person, k=k)
+        body = _routes_json(fw, source, target, k, person)
     except PathwaysError as exc:
         raise ApiError(422, str(exc), "to") from None
-    return jsonify([route_json(fw, r) for r in found])
+    return current_app.response_class(body, mimetype="application/json")
+
+
+@cached_view
+def _routes_json(framework, source: str, target: str, k: int, person) -> str:
+    found = find_routes(framework, source, target, person, k=k)
+    return current_app.json.dumps([route_json(framework, r) for r in found]) + "\n"
 
 
 @bp.get("/me/ratings")

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import dataclasses
+
 import sqlalchemy as sa
 
 from pathways.catalogue import with_local_training
@@ -40,20 +42,30 @@ def local_rows(organisation_id: int | None, *, retired: bool | None = None) -> l
     return list(db.session.scalars(query.order_by(LocalTraining.title, LocalTraining.id)))
 
 
+_OFFERED = (  # built once: every planning request reads the organisation's offered items
+    sa.select(LocalTraining)
+    .where(
+        LocalTraining.organisation_id == sa.bindparam("organisation_id"),
+        LocalTraining.retired.is_(False),
+    )
+    .order_by(LocalTraining.title, LocalTraining.id)
+)
+
+
 def local_items(organisation_id: int | None, framework: Framework) -> tuple[TrainingItem, ...]:
     """The organisation's offered (not retired) items that still fit ``framework``: an item
     naming a role or capability a newer framework dropped keeps only the ones that exist."""
+    if organisation_id is None:
+        return ()
     items = []
-    for row in local_rows(organisation_id, retired=False):
+    for row in db.session.scalars(_OFFERED, {"organisation_id": organisation_id}):
         item = row_item(row)
         caps = tuple(c for c in item.capabilities if c in framework.capabilities)
         roles = tuple(r for r in item.roles if r in framework.roles)
         if item.id in framework.training or not caps or not roles:
             continue
         if (caps, roles) != (item.capabilities, item.roles):
-            from dataclasses import replace
-
-            item = replace(item, capabilities=caps, roles=roles)
+            item = dataclasses.replace(item, capabilities=caps, roles=roles)
         items.append(item)
     return tuple(items)
 

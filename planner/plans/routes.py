@@ -5,6 +5,7 @@ import json
 import sqlalchemy as sa
 from flask import Response, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
+from markupsafe import Markup
 
 from pathways.iriss import check_route
 from pathways.layout import layout_map
@@ -29,6 +30,7 @@ from planner.plans.operations import (
 from planner.plans.views import plan_view, plan_view_framework, route_overlay, target_chart
 from planner.team.views import conversation_pdf, conversation_record
 from planner.templating import route_label
+from planner.viewcache import cached_view
 
 
 def _planner_context(framework, person, target, choice):
@@ -62,12 +64,15 @@ def _planner_context(framework, person, target, choice):
         layout=layout_map(framework),
         checks=check_route(framework, chosen.route, person),
         chart=target_chart(framework, person, target),
-        save_form=SavePlanForm(
-            target=target,
-            route=",".join(chosen.route.roles),
-            label=route_label(chosen.labels),
-        ),
     )
+    return context
+
+
+@cached_view
+def _planner_view(script_root: str, framework, person, target: str, choice: int) -> dict:
+    """The planner's options or routes, rendered (no session data: see viewcache)."""
+    context = _planner_context(framework, person, target, choice)
+    context["body"] = Markup(render_template("plans/_planner_body.html", **context))
     return context
 
 
@@ -83,7 +88,16 @@ def planner():
         choice = int(request.args.get("route", "0"))
     except ValueError:
         choice = 0
-    context = _planner_context(framework, person, target, choice)
+    view = _planner_view(request.script_root, framework, person, target, choice)
+    chosen = view.get("chosen")
+    save_form = None
+    if chosen is not None:
+        save_form = SavePlanForm(
+            target=target,
+            route=",".join(chosen.route.roles),
+            label=route_label(chosen.labels),
+        )
+    context = {**view, "save_form": save_form}
     status = 400 if context["error"] else 200
     if htmx:
         return render_template("plans/_planner.html", **context), status
