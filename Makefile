@@ -5,7 +5,7 @@ FLASK := $(VENV)/bin/flask --app planner
 HOST ?= 127.0.0.1
 PORT ?= 5000
 
-.PHONY: run test install install-dev lint format migrate load-framework load-demo bench clean
+.PHONY: run test install install-dev lint format migrate load-framework load-demo bench bench-load bench-national clean
 
 $(PY):
 	python3 -m venv $(VENV)
@@ -49,6 +49,18 @@ test: lint
 bench: install-dev
 	$(PY) bench/bench_engine.py
 	$(PY) bench/bench_planner.py
+
+# gunicorn under load from wrk (Debian's; installed here if missing): docs/performance.md
+bench-load: install-dev
+	command -v wrk >/dev/null || (apt-get update -qq && apt-get install -y -qq wrk)
+	$(PY) bench/load.py
+	scripts/with-postgres sh -c 'DATABASE_URL=$$TEST_DATABASE_URL $(PY) bench/load.py'
+
+# L&D pages at national scale on both engines: docs/performance.md (STAFF=100000 for England)
+STAFF ?= 10000
+bench-national: install-dev
+	$(PY) bench/national.py --staff $(STAFF) --plans $$(( $(STAFF) / 2 ))
+	scripts/with-postgres sh -c 'DATABASE_URL=$$TEST_DATABASE_URL $(PY) bench/national.py --staff $(STAFF) --plans $$(( $(STAFF) / 2 )) --explain'
 
 clean:
 	rm -rf $(VENV) instance .pytest_cache .hypothesis

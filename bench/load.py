@@ -12,6 +12,8 @@ Pathways (twice: with and without its view cache). wrk then drives, one after th
 open connections each sending its next request as soon as the last one is answered:
 
 - the floor: ``GET /`` on the bare app;
+- the in-app floor: ``GET /healthz`` on Pathways (no database, no session: the cost of the
+  app's own request handling, security headers included);
 - route JSON: ``GET /api/v1/routes?to=cswo`` with the practitioner's bearer token;
 - the planner page: ``GET /planner?target=cswo`` with the practitioner's session cookie;
 - both again on a third server started with ``PATHWAYS_VIEW_CACHE=0``, so every request
@@ -190,6 +192,7 @@ def main() -> None:
             cookie = sign_in(base)
             cases = [
                 ("bare Flask endpoint (floor)", f"http://127.0.0.1:{bare_port}/", {}, b"ok"),
+                ("Pathways /healthz (in-app floor)", f"{base}/healthz", {}, b"ok"),
                 (
                     "route JSON (/api/v1/routes?to=cswo)",
                     f"{base}/api/v1/routes?to=cswo",
@@ -229,16 +232,17 @@ def main() -> None:
                 mean_size = figures["bytes"] / max(figures["requests"], 1)
                 results.append((label, figures, len(body), mean_size))
             floor = results[0][1]["requests"] / results[0][1]["duration_us"]
+            in_app = results[1][1]["requests"] / results[1][1]["duration_us"]
             header = (
-                f"{'case':<38} {'req/s':>8} {'vs floor':>8} {'p50 ms':>7} {'p95 ms':>7} "
-                f"{'p99 ms':>7} {'errors':>6} {'body B':>7}"
+                f"{'case':<38} {'req/s':>8} {'vs bare':>8} {'vs healthz':>10} {'p50 ms':>7} "
+                f"{'p95 ms':>7} {'p99 ms':>7} {'errors':>6} {'body B':>7}"
             )
             print(header)
             for label, f, size, mean_size in results:
                 rate = f["requests"] / f["duration_us"]
                 errors = sum(f["errors"].values())
                 print(
-                    f"{label:<38} {rate * 1e6:>8.0f} {rate / floor:>8.2f} "
+                    f"{label:<38} {rate * 1e6:>8.0f} {rate / floor:>8.2f} {rate / in_app:>10.2f} "
                     f"{f['p50_us'] / 1000:>7.1f} {f['p95_us'] / 1000:>7.1f} "
                     f"{f['p99_us'] / 1000:>7.1f} {errors:>6} {size:>7}"
                 )

@@ -5,11 +5,13 @@ Run on demand:
     DATABASE_URL=postgresql+psycopg://... .venv/bin/python bench/national.py --staff 100000
 
 It migrates a fresh database (SQLite in a temporary directory unless DATABASE_URL is set;
-that database is emptied first), writes 32 organisations with teams, ``--staff``
-practitioners with two rounds of self-ratings, and ``--plans`` plans with actions, using
-bulk inserts, then times the insight aggregate for the largest organisation and for all
-staff (``planner.insight.staff_records`` + ``pathways.insight.insight``), the coverage
-matrix and the audit. Deterministic (seeded). Not a test: figures go in docs/performance.md.
+that database is emptied first, unless ``--reuse`` finds data in it), writes 32
+organisations with teams, ``--staff`` practitioners with two rounds of self-ratings, and
+``--plans`` plans with actions, using bulk inserts, then times the L&D pages as an L&D lead
+of the largest organisation sees them (``GET /insight``, ``/coverage``, ``/audit``, through
+the whole app in-process), the insight page's queries and aggregates separately, and insight
+over every organisation. ``--explain`` prints the insight queries' plans. Deterministic
+(seeded). Not a test: figures go in docs/performance.md.
 """
 
 from __future__ import annotations
@@ -30,14 +32,14 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 import sqlalchemy as sa  # noqa: E402
 from flask_migrate import downgrade, upgrade  # noqa: E402
 
-from pathways.coverage import coverage  # noqa: E402
 from pathways.insight import insight  # noqa: E402
-from pathways.iriss import audit_framework  # noqa: E402
 from planner import create_app  # noqa: E402
+from planner.auth.operations import create_user  # noqa: E402
 from planner.extensions import db  # noqa: E402
 from planner.frameworks import current_framework, current_version, load_default  # noqa: E402
-from planner.insight import staff_records  # noqa: E402
+from planner.insight import paused_gc, staff_records  # noqa: E402
 from planner.models import (  # noqa: E402
+    CurrentRating,
     Organisation,
     Plan,
     PlanItem,
@@ -46,6 +48,7 @@ from planner.models import (  # noqa: E402
     Team,
     User,
     UserRole,
+    rebuild_current_ratings,
 )
 
 ORGANISATIONS = 32  # Scotland's local authorities
@@ -190,6 +193,7 @@ def generate(staff: int, plans: int, seed: int = 2026) -> None:
             )
     _insert(Plan.__table__, plan_rows)
     _insert(PlanItem.__table__, item_rows)
+    rebuild_current_ratings(db.session)  # bulk inserts bypass the ORM hook that keeps it
     db.session.commit()
     _reset_sequences()
 
@@ -216,28 +220,62 @@ def timed(function, repeat: int) -> list[float]:
     return times
 
 
+def explain(organisation_id: int) -> None:
+    """The query plans of the insight queries, as this engine runs them (PostgreSQL:
+    EXPLAIN ANALYZE with buffers; SQLite: EXPLAIN QUERY PLAN)."""
+    statements = []
+    real = db.session.execute
+
+    def capture(statement, *args, **kwargs):
+        statements.append(statement)
+        return real(statement, *args, **kwargs)
+
+    db.session.execute = capture
+    try:
+        staff_records(organisation_id)
+    finally:
+        db.session.execute = real
+    postgres = db.engine.dialect.name == "postgresql"
+    for statement in statements:
+        sql = str(statement.compile(db.engine, compile_kwargs={"literal_binds": True}))
+        print("\n" + " ".join(sql.split())[:400])
+        prefix = "EXPLAIN (ANALYZE, BUFFERS) " if postgres else "EXPLAIN QUERY PLAN "
+        for row in db.session.execute(sa.text(prefix + sql)):
+            print("    " + str(row[-1]))
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--staff", type=int, default=10000)
     parser.add_argument("--plans", type=int, default=5000)
     parser.add_argument("--repeat", type=int, default=5)
+    parser.add_argument("--explain", action="store_true", help="print the insight query plans")
+    parser.add_argument(
+        "--reuse", action="store_true", help="keep a DATABASE_URL database that has data"
+    )
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         url = os.environ.get("DATABASE_URL") or f"sqlite:///{Path(tmp) / 'national.sqlite'}"
-        app = create_app({"TESTING": True, "SQLALCHEMY_DATABASE_URI": url})
+        app = create_app(
+            {"TESTING": True, "SQLALCHEMY_DATABASE_URI": url, "WTF_CSRF_ENABLED": False}
+        )
         with app.app_context():
-            if os.environ.get("DATABASE_URL"):
+            reuse = args.reuse and _has_data()
+            if os.environ.get("DATABASE_URL") and not reuse:
                 downgrade(revision="base")
-            upgrade()
-            load_default()
-            start = time.perf_counter()
-            generate(args.staff, args.plans)
-            built = time.perf_counter() - start
+            built = 0.0
+            if not reuse:
+                upgrade()
+                load_default()
+                start = time.perf_counter()
+                generate(args.staff, args.plans)
+                built = time.perf_counter() - start
             counts = {
                 name: db.session.scalar(sa.select(sa.func.count()).select_from(model))
                 for name, model in (
                     ("users", User),
                     ("ratings", Rating),
+                    ("current ratings", CurrentRating),
                     ("plans", Plan),
                     ("plan items", PlanItem),
                 )
@@ -248,34 +286,80 @@ def main() -> None:
                 .order_by(sa.func.count().desc())
                 .limit(1)
             ).one()
+            if db.engine.dialect.name == "postgresql":
+                db.session.execute(sa.text("ANALYZE"))  # as autovacuum would, after a load
             framework = current_framework()
+            client = _ld_client(app, largest[0])
+            db.session.commit()
 
-            def org_insight():
-                return insight(framework, staff_records(largest[0]))
+            def page(url):
+                def get():
+                    response = client.get(url)
+                    assert response.status_code == 200, (url, response.status_code)
+
+                return get
 
             def national_insight():
-                records = []
-                for org in range(1, ORGANISATIONS + 1):
-                    records.extend(staff_records(org))
-                return insight(framework, records)
+                with paused_gc():
+                    records = []
+                    for org in range(1, ORGANISATIONS + 1):
+                        records.extend(staff_records(org))
+                    return insight(framework, records)
+
+            def paused(function):
+                def run():
+                    with paused_gc():  # as the page runs them
+                        return function()
+
+                return run
 
             print(f"engine: {db.engine.dialect.name}; generated in {built:.1f} s: {counts}")
             print(f"largest organisation: {largest[1]} staff")
+            records = staff_records(largest[0])
             for label, function in (
-                ("insight, largest organisation", org_insight),
-                ("insight, every organisation", national_insight),
-                ("coverage matrix", lambda: coverage(framework)),
-                ("organisation audit", lambda: audit_framework(framework)),
+                ("insight page (GET /insight)", page("/insight")),
+                ("  its queries (staff_records)", paused(lambda: staff_records(largest[0]))),
+                ("  its aggregates (insight)", paused(lambda: insight(framework, records))),
+                ("coverage page (GET /coverage)", page("/coverage")),
+                ("audit page (GET /audit)", page("/audit")),
+                ("insight over every organisation", national_insight),
             ):
+                function()  # warm: templates, framework parse
                 times = timed(function, args.repeat)
                 print(
-                    f"{label:32s} median {statistics.median(times) * 1000:8.1f} ms  "
+                    f"{label:34s} median {statistics.median(times) * 1000:8.1f} ms  "
                     f"(min {min(times) * 1000:.1f}, max {max(times) * 1000:.1f}, n={args.repeat})"
                 )
-            if os.environ.get("DATABASE_URL"):
+            if args.explain:
+                explain(largest[0])
+            if os.environ.get("DATABASE_URL") and not args.reuse:
                 db.session.remove()
                 downgrade(revision="base")
             db.engine.dispose()
+
+
+def _has_data() -> bool:
+    try:
+        return bool(db.session.scalar(sa.select(sa.func.count()).select_from(User)))
+    except sa.exc.DBAPIError:
+        db.session.rollback()
+        return False
+
+
+def _ld_client(app, organisation_id: int):
+    """A signed-in test client for an L&D lead of the organisation (made once)."""
+    email = f"ld@council{organisation_id}.example"
+    if db.session.scalar(sa.select(User).filter_by(email=email)) is None:
+        create_user(
+            "L&D lead", email, ["ld"], password=LD_PASSWORD, organisation_id=organisation_id
+        )
+    client = app.test_client()
+    response = client.post("/login", data={"email": email, "password": LD_PASSWORD})
+    assert response.status_code == 302, response.status_code
+    return client
+
+
+LD_PASSWORD = "national-bench-ld-password"
 
 
 if __name__ == "__main__":

@@ -48,13 +48,13 @@ class StaffRecord:
     plans_per_item: tuple[tuple[str, int], ...] = ()  # item -> how many of their plans hold it
 
     @cached_property
-    def _levels(self) -> dict[str, int]:
+    def levels(self) -> dict[str, int]:
         return dict(self.ratings)
 
     def level(self, capability: str) -> int:
-        return self._levels.get(capability, 0)
+        return self.levels.get(capability, 0)
 
-    @property
+    @cached_property
     def next_role(self) -> str | None:
         return next_step(self.plan_route or (), self.current_role)
 
@@ -141,18 +141,24 @@ def _group(records: Iterable[StaffRecord], key) -> tuple[dict[str, list[StaffRec
     return dict(sorted(shown.items(), key=lambda kv: (kv[0] == OTHER_TEAMS, kv[0]))), left_out
 
 
+def _requirements(framework: Framework) -> dict[str, tuple[tuple[str, int], ...]]:
+    """Each role's required (capability, level) pairs, looked up once per aggregate."""
+    return {slug: role.requirements for slug, role in framework.roles.items()}
+
+
 def _gap_grid(framework: Framework, records: list[StaffRecord], target) -> Grid:
     """Teams x capabilities: how many people rate below what ``target(record)`` requires."""
     caps = tuple(framework.capabilities)
     people = [r for r in records if target(r) in framework.roles]
     groups, left_out = _group(people, lambda r: r.team)
+    required = _requirements(framework)
     raw = []
     for members in groups.values():
         counts = Counter()
         for record in members:
-            required = framework.roles[target(record)].required
-            for cap in caps:
-                if record.level(cap) < required.get(cap, 0):
+            levels = record.levels
+            for cap, level in required[target(record)]:
+                if levels.get(cap, 0) < level:
                     counts[cap] += 1
         raw.append([counts[c] for c in caps])
     figures = [list(protect_counts(row)) for row in raw]
@@ -235,13 +241,18 @@ def insight(framework: Framework, records: Iterable[StaffRecord]) -> Insight:
     # gaps at the next step that no catalogue item closes, by capability
     unclosable: dict[str, set[int]] = {}
     roles_without: dict[str, set[str]] = {}
+    required = _requirements(framework)
+    uncovered: dict[str, tuple[tuple[str, int], ...]] = {}  # per role: requirements no item meets
     for n, record in enumerate(records):
         step = record.next_role
         if step not in framework.roles:
             continue
-        covered = {c for item in framework.training_for_role(step) for c in item.capabilities}
-        for cap, level in framework.roles[step].required.items():
-            if record.level(cap) < level and cap not in covered:
+        if step not in uncovered:
+            covered = {c for i in framework.training_for_role(step) for c in i.capabilities}
+            uncovered[step] = tuple((c, lv) for c, lv in required[step] if c not in covered)
+        levels = record.levels
+        for cap, level in uncovered[step]:
+            if levels.get(cap, 0) < level:
                 unclosable.setdefault(cap, set()).add(n)
                 roles_without.setdefault(cap, set()).add(step)
     return Insight(

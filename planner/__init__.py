@@ -70,7 +70,14 @@ def create_app(test_config: dict | None = None) -> Flask:
     register_commands(app)
     register_errorhandlers(app)
     register_security_headers(app)
+    app.add_url_rule("/healthz", "healthz", healthz)
     return app
+
+
+def healthz():
+    """Liveness for a load balancer or orchestrator: the process answers. Touches neither the
+    database nor the session, so it is also the in-app floor of bench/load.py."""
+    return "ok\n", 200, {"Content-Type": "text/plain; charset=utf-8", "Cache-Control": "no-store"}
 
 
 class DatabaseId(IntegerConverter):

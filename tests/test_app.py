@@ -151,6 +151,7 @@ def test_migrations_downgrade_to_base_and_upgrade_again(app, client, make_user, 
             "conversation",
             "local_training",
             "audit_event",
+            "current_rating",
         ):
             assert db.session.execute(sa.text(f"SELECT count(*) FROM {table}")).scalar() > 0, table
         db.session.remove()
@@ -193,6 +194,16 @@ def test_an_unreachable_database_gives_a_clear_503(url):
         assert "Traceback" not in body and "psycopg" not in body and "sqlite3" not in body
     with app.app_context():
         db.engine.dispose()
+
+
+@pytest.mark.parametrize("url", UNREACHABLE, ids=["sqlite", "postgresql"])
+def test_the_health_check_answers_without_the_database(url):
+    from planner import create_app
+
+    app = create_app({"TESTING": True, "SQLALCHEMY_DATABASE_URI": url})
+    response = app.test_client().get("/healthz")
+    assert response.status_code == 200 and response.get_data(as_text=True) == "ok\n"
+    assert response.headers["Cache-Control"] == "no-store" and "Set-Cookie" not in response.headers
 
 
 def test_huge_ids_in_urls_are_not_found(client, make_user, login):

@@ -14,6 +14,7 @@ from tests.conftest import local_item_form
 
 PUBLIC = {
     "static",
+    "healthz",
     "explore.role_map",
     "explore.role_page",
     "auth.login",

@@ -276,8 +276,7 @@ def _grid_json(grid) -> dict:
 @token_required
 def insight():
     from pathways.insight import MIN_GROUP
-    from pathways.insight import insight as build
-    from planner.insight import staff_records
+    from planner.insight import organisation_insight
 
     user = g.api_user
     if not (user.has_role("ld") or user.has_role("admin")):
@@ -285,7 +284,7 @@ def insight():
     if user.organisation_id is None:
         raise ApiError(403, "This account is not part of an organisation")
     fw = framework_for_user(user)
-    result = build(fw, staff_records(user.organisation_id))
+    result = organisation_insight(fw, user.organisation_id)
     return jsonify(
         {
             "staff": result.staff if result.staff >= MIN_GROUP else None,

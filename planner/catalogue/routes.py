@@ -263,13 +263,13 @@ def _gap_heatmap(grid):
 @bp.get("/insight")
 @require_role(*LD)
 def insight_page():
-    from pathways.insight import MIN_GROUP, insight
+    from pathways.insight import MIN_GROUP
     from planner.catalogue.operations import framework_for_organisation
-    from planner.insight import staff_records
+    from planner.insight import organisation_insight
 
     org_id = organisation_id_or_403()
     framework = framework_for_organisation(framework_or_503(), org_id)
-    result = insight(framework, staff_records(org_id))
+    result = organisation_insight(framework, org_id)
     return render_template(
         "insight/insight.html",
         framework=framework,

@@ -5,7 +5,14 @@ from planner.models.api import ApiToken
 from planner.models.audit import AuditEvent
 from planner.models.catalogue import LocalTraining
 from planner.models.frameworks import FrameworkVersion, utcnow
-from planner.models.people import CompletedTraining, Profile, Rating, ServiceAreaYears
+from planner.models.people import (
+    CompletedTraining,
+    CurrentRating,
+    Profile,
+    Rating,
+    ServiceAreaYears,
+    rebuild_current_ratings,
+)
 from planner.models.plans import ACTION_OWNERS, PLAN_ITEM_KINDS, Conversation, Plan, PlanItem
 
 __all__ = [
@@ -18,8 +25,10 @@ __all__ = [
     "utcnow",
     "Profile",
     "Rating",
+    "CurrentRating",
     "ServiceAreaYears",
     "CompletedTraining",
+    "rebuild_current_ratings",
     "Plan",
     "PlanItem",
     "PLAN_ITEM_KINDS",
