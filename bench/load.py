@@ -86,6 +86,8 @@ def start(app_spec: str, port: int, workers: int, env: dict, chdir: Path) -> sub
     process = subprocess.Popen(
         [
             str(GUNICORN),
+            "--config",
+            str(ROOT / "gunicorn.conf.py"),  # the project's settings, for every server alike
             "--workers",
             str(workers),
             "--bind",

@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 
 GUNICORN = Path(sys.executable).parent / "gunicorn"
+ROOT = Path(__file__).resolve().parent.parent
 
 
 def _free_port() -> int:
@@ -30,7 +31,16 @@ def _gunicorn(tmp_path, env_extra):
     }
     env.pop("FLASK_DEBUG", None)
     process = subprocess.Popen(
-        [str(GUNICORN), "--workers", "1", "--bind", f"127.0.0.1:{port}", "planner:create_app()"],
+        [
+            str(GUNICORN),
+            "--config",
+            str(ROOT / "gunicorn.conf.py"),  # the project's settings, as in production
+            "--workers",
+            "1",
+            "--bind",
+            f"127.0.0.1:{port}",
+            "planner:create_app()",
+        ],
         env=env,
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
@@ -58,6 +68,8 @@ def test_gunicorn_serves_the_app_with_a_real_key(tmp_path):
         else:
             pytest.fail("gunicorn did not answer")
         assert "Role map" in body and "default-src 'self'" in headers["Content-Security-Policy"]
+        with urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=5) as response:
+            assert response.read() == b"ok\n"
     finally:
         process.terminate()
         process.communicate(timeout=10)
