@@ -8,8 +8,8 @@ It migrates a fresh database (SQLite in a temporary directory unless DATABASE_UR
 that database is emptied first), loads the default framework and the demo data, makes an
 API token for the demo practitioner and signs them in, then starts gunicorn with the same
 settings serving ``bench/bare_app.py`` (a Flask app returning "ok": the floor) and
-Pathways (twice: with and without its view cache). wrk then drives, one after the other, with ``--connections``
-open connections each sending its next request as soon as the last one is answered:
+Pathways (twice: with and without its view cache). wrk then drives each case in turn with
+``--connections`` open connections (default 50):
 
 - the floor: ``GET /`` on the bare app;
 - the in-app floor: ``GET /healthz`` on Pathways (no database, no session: the cost of the
@@ -18,6 +18,11 @@ open connections each sending its next request as soon as the last one is answer
 - the planner page: ``GET /planner?target=cswo`` with the practitioner's session cookie;
 - both again on a third server started with ``PATHWAYS_VIEW_CACHE=0``, so every request
   computes the routes and renders the page (planner/viewcache.py): the worst case.
+
+By default each connection sends its next request as soon as the last is answered (the
+server saturated: throughput, and latency under that pressure). ``--think-ms 1000`` makes
+each connection pause about a second between requests, like people reading pages: latency
+at that many concurrent users rather than at saturation.
 
 Each response is checked once before the run (status 200, expected content), and wrk's byte
 count shows that every response in the run was that page, not a redirect or an error.
@@ -147,12 +152,15 @@ def fetch(url: str, headers: dict) -> tuple[int, bytes]:
         return response.status, response.read()
 
 
-def wrk(url: str, headers: dict, connections: int, duration: int, threads: int) -> dict:
+def wrk(
+    url: str, headers: dict, connections: int, duration: int, threads: int, think_ms: int
+) -> dict:
     command = ["wrk", f"-t{threads}", f"-c{connections}", f"-d{duration}s", "--timeout", "10s"]
     for name, value in headers.items():
         command += ["-H", f"{name}: {value}"]
     command += ["-s", str(LUA), url]
-    output = subprocess.run(command, capture_output=True, text=True, check=True).stdout
+    env = {**os.environ, "WRK_THINK_MS": str(think_ms)}
+    output = subprocess.run(command, capture_output=True, text=True, check=True, env=env).stdout
     line = next(x for x in output.splitlines() if x.startswith("WRK_JSON "))
     return json.loads(line.removeprefix("WRK_JSON "))
 
@@ -163,6 +171,13 @@ def main() -> None:
     parser.add_argument("--duration", type=int, default=20, help="seconds per case")
     parser.add_argument("--workers", type=int, default=4, help="gunicorn workers")
     parser.add_argument("--threads", type=int, default=2, help="wrk threads")
+    parser.add_argument(
+        "--think-ms",
+        type=int,
+        default=0,
+        help="each connection pauses about this long between requests, like a person "
+        "reading (0: none, the server is saturated)",
+    )
     args = parser.parse_args()
     if shutil.which("wrk") is None:
         raise SystemExit("wrk is not installed: apt-get install wrk (or make bench-load)")
@@ -222,15 +237,17 @@ def main() -> None:
             ]
             print(
                 f"gunicorn {args.workers} sync workers; wrk {args.threads} threads, "
-                f"{args.connections} connections, {args.duration} s per case; "
-                f"database: {url.split(':', 1)[0]}"
+                f"{args.connections} connections, {args.duration} s per case, "
+                f"think time {args.think_ms} ms; database: {url.split(':', 1)[0]}"
             )
             results = []
             for label, target, headers, expect in cases:
                 status, body = fetch(target, headers)
                 if status != 200 or expect not in body:
                     raise SystemExit(f"{label}: unexpected response {status} before the run")
-                figures = wrk(target, headers, args.connections, args.duration, args.threads)
+                figures = wrk(
+                    target, headers, args.connections, args.duration, args.threads, args.think_ms
+                )
                 mean_size = figures["bytes"] / max(figures["requests"], 1)
                 results.append((label, figures, len(body), mean_size))
             floor = results[0][1]["requests"] / results[0][1]["duration_us"]

@@ -1,4 +1,13 @@
 -- bench/load.py runs wrk with this script: one JSON line with the figures it reads.
+-- WRK_THINK_MS (environment): each connection waits about that long (half to one and a
+-- half times, at random) before its next request, like a person reading the page.
+local think = tonumber(os.getenv("WRK_THINK_MS") or "0")
+if think > 0 then
+  delay = function()
+    return math.random(math.floor(think / 2), math.floor(think * 3 / 2))
+  end
+end
+
 done = function(summary, latency, requests)
   local e = summary.errors
   io.write(string.format(
