@@ -50,11 +50,15 @@ bench: install-dev
 	$(PY) bench/bench_engine.py
 	$(PY) bench/bench_planner.py
 
-# gunicorn under load from wrk (Debian's; installed here if missing): docs/performance.md
+# gunicorn under load from wrk, saturated, then behind nginx with people pausing between
+# pages (Debian's wrk and nginx-light, installed here if missing): docs/performance.md
 bench-load: install-dev
 	command -v wrk >/dev/null || (apt-get update -qq && apt-get install -y -qq wrk)
+	test -x /usr/sbin/nginx || (apt-get update -qq && apt-get install -y -qq nginx-light)
 	$(PY) bench/load.py
 	scripts/with-postgres sh -c 'DATABASE_URL=$$TEST_DATABASE_URL $(PY) bench/load.py'
+	$(PY) bench/load.py --proxy --think-ms 1000
+	scripts/with-postgres sh -c 'DATABASE_URL=$$TEST_DATABASE_URL $(PY) bench/load.py --proxy --think-ms 1000'
 
 # L&D pages at national scale on both engines: docs/performance.md (STAFF=100000 for England)
 STAFF ?= 10000

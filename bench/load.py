@@ -19,12 +19,17 @@ Pathways (twice: with and without its view cache). wrk then drives each case in 
 - both again on a third server started with ``PATHWAYS_VIEW_CACHE=0``, so every request
   computes the routes and renders the page (planner/viewcache.py): the worst case.
 
+``--proxy`` puts nginx in front of every server, as in production (Debian's
+``nginx-light``).
+
 By default each connection sends its next request as soon as the last is answered (the
 server saturated: throughput, and latency under that pressure). ``--think-ms 1000`` makes
 each connection pause about a second between requests, like people reading pages: latency
 at that many concurrent users rather than at saturation.
 
-Each response is checked once before the run (status 200, expected content), and wrk's byte
+Each case first runs ``--warmup`` seconds unmeasured, so every worker has parsed the
+framework and compiled its templates. Each response is checked once before the run (status
+200, expected content), and wrk's byte
 count shows that every response in the run was that page, not a redirect or an error.
 Traffic goes to 127.0.0.1 only; each run is bounded by ``--duration``. Not a test: figures go
 in docs/performance.md.
@@ -125,6 +130,60 @@ def stop(process: subprocess.Popen) -> None:
         process.wait()
 
 
+NGINX_CONF = """
+worker_processes 1;
+daemon off;
+pid {tmp}/nginx.pid;
+error_log {tmp}/nginx-error.log warn;
+events {{ worker_connections 1024; }}
+http {{
+    access_log off;
+    client_body_temp_path {tmp}/nginx-body;
+    proxy_temp_path {tmp}/nginx-proxy;
+    fastcgi_temp_path {tmp}/nginx-fastcgi;
+    uwsgi_temp_path {tmp}/nginx-uwsgi;
+    scgi_temp_path {tmp}/nginx-scgi;
+    keepalive_timeout 65;
+{servers}
+}}
+"""
+NGINX_SERVER = """
+    server {{
+        listen 127.0.0.1:{listen};
+        location / {{
+            proxy_pass http://127.0.0.1:{upstream};
+            proxy_set_header Host $http_host;
+            proxy_set_header X-Forwarded-For $proxy_add_x_forwarded_for;
+            proxy_set_header X-Forwarded-Proto $scheme;
+        }}
+    }}"""
+
+
+def start_nginx(tmp: Path, upstreams: list[int]) -> tuple[subprocess.Popen, list[int]]:
+    """nginx in front of each upstream port, as in production (it keeps clients' idle
+    connections and buffers requests, so gunicorn's sync workers only see whole requests)."""
+    ports = [_free_port() for _ in upstreams]
+    servers = "".join(
+        NGINX_SERVER.format(listen=port, upstream=upstream)
+        for port, upstream in zip(ports, upstreams, strict=True)
+    )
+    conf = tmp / "nginx.conf"
+    conf.write_text(NGINX_CONF.format(tmp=tmp, servers=servers))
+    nginx = shutil.which("nginx") or "/usr/sbin/nginx"
+    process = subprocess.Popen([nginx, "-c", str(conf)], start_new_session=True)
+    for port in ports:
+        for _ in range(100):
+            try:
+                with socket.create_connection(("127.0.0.1", port), timeout=0.2):
+                    break
+            except OSError:
+                time.sleep(0.1)
+        else:
+            process.kill()
+            raise SystemExit(f"nginx did not listen on {port}: see {tmp}/nginx-error.log")
+    return process, ports
+
+
 def sign_in(base: str) -> str:
     """Sign the demo practitioner in through the real form; returns the Cookie header."""
     from planner.demo import DEMO_PASSWORD
@@ -169,8 +228,16 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--connections", type=int, default=50)
     parser.add_argument("--duration", type=int, default=20, help="seconds per case")
+    parser.add_argument(
+        "--warmup", type=int, default=3, help="seconds of unmeasured load first, per case"
+    )
     parser.add_argument("--workers", type=int, default=4, help="gunicorn workers")
     parser.add_argument("--threads", type=int, default=2, help="wrk threads")
+    parser.add_argument(
+        "--proxy",
+        action="store_true",
+        help="put nginx (Debian's, apt-get install nginx-light) in front of every server",
+    )
     parser.add_argument(
         "--think-ms",
         type=int,
@@ -203,7 +270,12 @@ def main() -> None:
             {**env, "PATHWAYS_VIEW_CACHE": "0"},
             ROOT,
         )
+        proxy = None
         try:
+            if args.proxy:
+                proxy, (bare_port, app_port, cold_port) = start_nginx(
+                    Path(tmp), [bare_port, app_port, cold_port]
+                )
             base = f"http://127.0.0.1:{app_port}"
             cold_base = f"http://127.0.0.1:{cold_port}"
             cookie = sign_in(base)
@@ -238,13 +310,16 @@ def main() -> None:
             print(
                 f"gunicorn {args.workers} sync workers; wrk {args.threads} threads, "
                 f"{args.connections} connections, {args.duration} s per case, "
-                f"think time {args.think_ms} ms; database: {url.split(':', 1)[0]}"
+                f"think time {args.think_ms} ms; {'nginx in front; ' if args.proxy else ''}"
+                f"database: {url.split(':', 1)[0]}"
             )
             results = []
             for label, target, headers, expect in cases:
                 status, body = fetch(target, headers)
                 if status != 200 or expect not in body:
                     raise SystemExit(f"{label}: unexpected response {status} before the run")
+                # warm every worker (framework parse, templates) before measuring
+                wrk(target, headers, args.connections, args.warmup, args.threads, 0)
                 figures = wrk(
                     target, headers, args.connections, args.duration, args.threads, args.think_ms
                 )
@@ -269,6 +344,8 @@ def main() -> None:
                 if errors or mean_size < size:
                     print(f"  warning: {errors} errors, mean response {mean_size:.0f} bytes")
         finally:
+            if proxy is not None:
+                stop(proxy)
             stop(cold)
             stop(app)
             stop(bare)
