@@ -111,14 +111,21 @@ def start(app_spec: str, port: int, workers: int, env: dict, chdir: Path) -> sub
         env=env,
         start_new_session=True,
     )
-    for _ in range(200):
-        try:
-            with socket.create_connection(("127.0.0.1", port), timeout=0.2):
-                return process
-        except OSError:
-            time.sleep(0.1)
+    if _listening(port, seconds=20):
+        return process
     process.kill()
     raise SystemExit(f"gunicorn ({app_spec}) did not start on port {port}")
+
+
+def _listening(port: int, seconds: float) -> bool:
+    """Whether something accepts connections on the port within ``seconds``."""
+    for _ in range(int(seconds * 10)):
+        try:
+            with socket.create_connection(("127.0.0.1", port), timeout=0.2):
+                return True
+        except OSError:
+            time.sleep(0.1)
+    return False
 
 
 def stop(process: subprocess.Popen) -> None:
@@ -172,13 +179,7 @@ def start_nginx(tmp: Path, upstreams: list[int]) -> tuple[subprocess.Popen, list
     nginx = shutil.which("nginx") or "/usr/sbin/nginx"
     process = subprocess.Popen([nginx, "-c", str(conf)], start_new_session=True)
     for port in ports:
-        for _ in range(100):
-            try:
-                with socket.create_connection(("127.0.0.1", port), timeout=0.2):
-                    break
-            except OSError:
-                time.sleep(0.1)
-        else:
+        if not _listening(port, seconds=10):
             process.kill()
             raise SystemExit(f"nginx did not listen on {port}: see {tmp}/nginx-error.log")
     return process, ports

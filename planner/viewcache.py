@@ -33,5 +33,4 @@ def cached_view(function: Callable[..., T]) -> Callable[..., T]:
             return function(*args)
         return cached(current_app._get_current_object(), *args)
 
-    wrapper.cache_clear = cached.cache_clear  # type: ignore[attr-defined]
     return wrapper
