@@ -11,11 +11,16 @@ $(PY):
 	python3 -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
 
-install: $(PY)
+# Installed again only when pyproject.toml changes (a stamp file per set of dependencies).
+install: $(VENV)/.installed
+$(VENV)/.installed: pyproject.toml | $(PY)
 	$(PY) -m pip install --quiet -e .
+	touch $@
 
-install-dev: $(PY)
+install-dev: $(VENV)/.installed-dev
+$(VENV)/.installed-dev: pyproject.toml | $(PY)
 	$(PY) -m pip install --quiet -e '.[dev]'
+	touch $@ $(VENV)/.installed
 
 # A random session-signing key for this checkout (the app refuses to start without one).
 instance/secret_key:
@@ -43,8 +48,9 @@ format: install-dev
 	$(VENV)/bin/ruff format .
 	$(VENV)/bin/ruff check --fix .
 
+# One worker per core (pytest-xdist); the browser tests share one worker and one Chromium.
 test: lint
-	$(PY) -m pytest
+	$(PY) -m pytest -n auto --dist loadgroup
 
 bench: install-dev
 	$(PY) bench/bench_engine.py

@@ -1,11 +1,13 @@
 from __future__ import annotations
 
 import os
+import shutil
 from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
 from flask_migrate import upgrade
+from sqlalchemy.pool import NullPool
 
 from pathways.loader import default_framework
 from planner import create_app
@@ -25,48 +27,103 @@ def framework():
 # one (.ci/run starts a throwaway cluster and sets it).
 POSTGRES_URL = os.environ.get("TEST_DATABASE_URL")
 ENGINES = ["sqlite"] + (["postgresql"] if POSTGRES_URL else [])
+# Under pytest-xdist each worker has its own databases ("gw0", "gw1", ...).
+WORKER = os.environ.get("PYTEST_XDIST_WORKER", "main")
+
+TEST_CONFIG = {"TESTING": True, "WTF_CSRF_ENABLED": False, "SECRET_KEY": "test"}
 
 
-def _reset_postgres(url: str) -> None:
-    engine = sa.create_engine(url)
-    with engine.begin() as conn:
-        conn.execute(sa.text("DROP SCHEMA public CASCADE"))
-        conn.execute(sa.text("CREATE SCHEMA public"))
-    engine.dispose()
-
-
-@pytest.fixture(params=ENGINES)
-def empty_app(request, tmp_path):
-    """An app on a fresh, fully migrated database with no framework loaded."""
-    if request.param == "postgresql":
-        _reset_postgres(POSTGRES_URL)
-        url = POSTGRES_URL
-    else:
-        url = f"sqlite:///{tmp_path / 'test.sqlite'}"
-    app = create_app(
-        {
-            "TESTING": True,
-            "SQLALCHEMY_DATABASE_URI": url,
-            "WTF_CSRF_ENABLED": False,
-            "SECRET_KEY": "test",
-        }
-    )
+def _migrated(url: str, *, framework: bool) -> None:
+    app = create_app({**TEST_CONFIG, "SQLALCHEMY_DATABASE_URI": url})
     with app.app_context():
         upgrade()
+        if framework:
+            load_default()
+        db.session.remove()
+        db.engine.dispose()
+
+
+class _Postgres:
+    """Databases on the test cluster, made by copying a migrated template (CREATE DATABASE
+    ... TEMPLATE is a file copy, far quicker than running every migration again)."""
+
+    def __init__(self, url: str):
+        self.url = sa.engine.make_url(url)
+        self.admin = sa.create_engine(self.url, isolation_level="AUTOCOMMIT", poolclass=NullPool)
+
+    def url_for(self, name: str) -> str:
+        return self.url.set(database=name).render_as_string(hide_password=False)
+
+    def copy(self, template: str | None, name: str) -> str:
+        with self.admin.connect() as conn:
+            conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+            conn.execute(
+                sa.text(f'CREATE DATABASE "{name}"' + (f' TEMPLATE "{template}"' if template else ""))
+            )
+        return self.url_for(name)
+
+
+@pytest.fixture(scope="session")
+def _templates(tmp_path_factory):
+    """Migrated databases made once per session (per xdist worker): (engine, framework) ->
+    a SQLite file or a PostgreSQL template database to copy for each test."""
+    made: dict[tuple[str, bool], str] = {}
+    folder = tmp_path_factory.mktemp("templates")
+    postgres = _Postgres(POSTGRES_URL) if POSTGRES_URL else None
+
+    def template(engine: str, framework: bool) -> str:
+        key = (engine, framework)
+        if key not in made:
+            stem = f"{WORKER}_{'framework' if framework else 'empty'}"
+            if engine == "sqlite":
+                url = f"sqlite:///{folder / stem}.sqlite"
+                _migrated(url, framework=framework)
+                made[key] = str(folder / f"{stem}.sqlite")
+            else:
+                _migrated(postgres.copy(None, f"tpl_{stem}"), framework=framework)
+                made[key] = f"tpl_{stem}"
+        return made[key]
+
+    yield template, postgres
+    if postgres is not None:
+        postgres.admin.dispose()
+
+
+def _app_on_copy(request, tmp_path, templates, *, framework: bool):
+    template, postgres = templates
+    source = template(request.param, framework)
+    if request.param == "postgresql":
+        url = postgres.copy(source, f"test_{WORKER}")
+    else:
+        shutil.copyfile(source, tmp_path / "test.sqlite")
+        url = f"sqlite:///{tmp_path / 'test.sqlite'}"
+    app = create_app({**TEST_CONFIG, "SQLALCHEMY_DATABASE_URI": url})
     from planner.extensions import limiter
 
     limiter.reset()  # sign-in counts are in memory: each test starts with none
-    yield app
+    return app
+
+
+def _dispose(app) -> None:
     with app.app_context():
         db.session.remove()
         db.engine.dispose()
 
 
-@pytest.fixture
-def app(empty_app):
-    with empty_app.app_context():
-        load_default()
-    return empty_app
+@pytest.fixture(params=ENGINES)
+def empty_app(request, tmp_path, _templates):
+    """An app on a fresh, fully migrated database with no framework loaded."""
+    app = _app_on_copy(request, tmp_path, _templates, framework=False)
+    yield app
+    _dispose(app)
+
+
+@pytest.fixture(params=ENGINES)
+def app(request, tmp_path, _templates):
+    """An app on a fresh, fully migrated database with the default framework loaded."""
+    app = _app_on_copy(request, tmp_path, _templates, framework=True)
+    yield app
+    _dispose(app)
 
 
 @pytest.fixture
@@ -120,16 +177,6 @@ def login(client):
         return client
 
     return do
-
-
-@pytest.fixture(autouse=True)
-def _collect_garbage():
-    """Collect after each test, so an unclosed resource is reported against the test that
-    leaked it rather than a later one."""
-    yield
-    import gc
-
-    gc.collect()
 
 
 def fill_user_data(client) -> str:

@@ -28,14 +28,16 @@ CHROMIUM_FLAGS = [
 
 
 def pytest_collection_modifyitems(items):
+    browser_items = [item for item in items if "browser" in str(item.fspath)]
+    for item in browser_items:  # under pytest-xdist --dist loadgroup: one worker, one Chromium
+        item.add_marker(pytest.mark.xdist_group("browser"))
     if Path(CHROMIUM).exists():
         return
     if os.environ.get("CI"):
         raise pytest.UsageError(f"browser tests need Chromium at {CHROMIUM}; .ci/run installs it")
     skip = pytest.mark.skip(reason=f"no Chromium at {CHROMIUM} (apt-get install chromium)")
-    for item in items:
-        if "browser" in str(item.fspath):
-            item.add_marker(skip)
+    for item in browser_items:
+        item.add_marker(skip)
 
 
 @pytest.fixture(scope="session")
