@@ -13,6 +13,7 @@ from sqlalchemy.orm import joinedload
 from werkzeug.routing import IntegerConverter
 
 from planner.extensions import csrf, db, htmx, limiter, login_manager, migrate
+from planner.permissions import check_access, public
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -47,6 +48,8 @@ def create_app(test_config: dict | None = None) -> Flask:
             minutes=int(os.environ.get("PATHWAYS_SESSION_MINUTES", "120"))
         ),
         SESSION_REFRESH_EACH_REQUEST=True,
+        # ... and after this long in all, however busy (planner/sessions.py).
+        SESSION_MAX_AGE=timedelta(hours=int(os.environ.get("PATHWAYS_SESSION_MAX_HOURS", "12"))),
         # Sign-in: attempts per address (IP) and failed attempts per email address typed.
         LOGIN_RATE_LIMIT=os.environ.get("PATHWAYS_LOGIN_RATE_LIMIT", "30 per minute"),
         LOGIN_LOCKOUT=os.environ.get("PATHWAYS_LOGIN_LOCKOUT", "5 per 15 minutes"),
@@ -66,6 +69,7 @@ def create_app(test_config: dict | None = None) -> Flask:
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops)
     register_templates(app)
     register_extensions(app)
+    app.before_request(check_access)  # after the extensions' own (the rate limiter's)
     register_blueprints(app)
     register_commands(app)
     register_errorhandlers(app)
@@ -74,6 +78,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     return app
 
 
+@public
 def healthz():
     """Liveness for a load balancer or orchestrator: the process answers. Touches neither the
     database nor the session, so it is also the in-app floor of bench/load.py."""
@@ -188,9 +193,19 @@ def register_extensions(app: Flask) -> None:
 
     @login_manager.user_loader
     def load_user(user_id: str):
-        if not user_id.isdigit():
+        from flask import session
+
+        from planner.sessions import session_is_current
+
+        user = None
+        if user_id.isdigit():
+            user = (
+                db.session.execute(by_id, {"user_id": int(user_id)}).unique().scalar_one_or_none()
+            )
+        if user is None or not session_is_current(user):
+            session.clear()  # ended elsewhere, expired, or the account is gone: start clean
             return None
-        return db.session.execute(by_id, {"user_id": int(user_id)}).unique().scalar_one_or_none()
+        return user
 
 
 def register_blueprints(app: Flask) -> None:

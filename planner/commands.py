@@ -9,6 +9,7 @@ from flask.cli import with_appcontext
 
 from pathways.errors import FrameworkError
 from planner.frameworks import current_framework, load_default, store_framework
+from planner.models import ROLES
 
 
 @click.command("load-framework")
@@ -50,7 +51,7 @@ def load_demo_command() -> None:
     multiple=True,
     default=["admin"],
     show_default=True,
-    type=click.Choice(["practitioner", "manager", "ld", "admin"]),
+    type=click.Choice(ROLES),
 )
 @with_appcontext
 def create_user_command(email: str, name: str, roles) -> None:

@@ -87,11 +87,20 @@ PEOPLE = [
 ]
 
 
+# Edits the national framework for the whole deployment, so belongs to no organisation.
+NATIONAL_EDITOR = ("editor@demo.pathways", "Eden Editor", ["national_editor"])
+
+
 def load_demo(framework) -> list[tuple[str, str]]:
     """Create the demo organisation and people, once. Returns (email, description) pairs."""
-    logins = [(email, f"{name} ({', '.join(roles)})") for email, name, roles, *_ in PEOPLE]
+    logins = [
+        (email, f"{name} ({', '.join(roles)})")
+        for email, name, roles, *_ in [*PEOPLE, NATIONAL_EDITOR]
+    ]
     if db.session.scalar(sa.select(Organisation).filter_by(name=ORGANISATION)):
         return logins
+    editor_email, editor_name, editor_roles = NATIONAL_EDITOR
+    create_user(editor_name, editor_email, editor_roles, password=DEMO_PASSWORD)
     org = Organisation(name=ORGANISATION)
     teams = {
         name: Team(name=name, organisation=org)

@@ -1,6 +1,7 @@
 """Extensions as unbound singletons, initialised in ``create_app``."""
 
 import os
+import sqlite3
 
 from flask_htmx import HTMX
 from flask_limiter import Limiter
@@ -9,7 +10,8 @@ from flask_login import LoginManager
 from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
 from flask_wtf.csrf import CSRFProtect
-from sqlalchemy import MetaData
+from sqlalchemy import MetaData, event
+from sqlalchemy.engine import Engine
 
 # Stable constraint names, so migrations are reproducible on SQLite and PostgreSQL alike.
 NAMING_CONVENTION = {
@@ -21,6 +23,18 @@ NAMING_CONVENTION = {
 }
 
 db = SQLAlchemy(metadata=MetaData(naming_convention=NAMING_CONVENTION))
+
+
+@event.listens_for(Engine, "connect")
+def _sqlite_foreign_keys(dbapi_connection, _record) -> None:
+    """SQLite ignores foreign keys unless each connection asks, so rows could point at a
+    deleted account (PostgreSQL always enforces them)."""
+    if isinstance(dbapi_connection, sqlite3.Connection):
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.close()
+
+
 migrate = Migrate(render_as_batch=True)
 htmx = HTMX()
 csrf = CSRFProtect()

@@ -9,7 +9,7 @@ import sqlalchemy as sa
 
 from pathways.loader import default_framework_path, parse_framework
 from pathways.model import Framework
-from planner.audit import record
+from planner.audit import DEPLOYMENT, record
 from planner.extensions import db
 from planner.models import FrameworkVersion
 
@@ -98,6 +98,7 @@ def store_framework(
         "framework_version",
         version.id,
         f"{framework.title} version {version.version}" + (f": {note[:200]}" if note else ""),
+        organisation_id=DEPLOYMENT,
     )
     db.session.commit()
     return version, created
@@ -115,6 +116,7 @@ def make_current(version: FrameworkVersion, expected_current_id: int | None = No
         "framework_version",
         version.id,
         f"Version {version.version} made current again",
+        organisation_id=DEPLOYMENT,
     )
     db.session.commit()
 

@@ -172,6 +172,22 @@ def make_user(app):
 
 
 @pytest.fixture
+def make_org(app):
+    """Create an organisation (with teams): make_org("East council", "Team A") -> its id."""
+    from planner.models import Organisation, Team
+
+    def make(name="Test council", *teams: str) -> int:
+        with app.app_context():
+            org = Organisation(name=name)
+            org.teams = [Team(name=team) for team in teams]
+            db.session.add(org)
+            db.session.commit()
+            return org.id
+
+    return make
+
+
+@pytest.fixture
 def login(client):
     def do(email="prac@example.org", password=PASSWORD):
         response = client.post("/login", data={"email": email, "password": password})

@@ -71,9 +71,10 @@ def test_deleting_an_account_keeps_its_events_without_the_name(app, client, make
     assert sum(1 for e in events if e[1] == "Deleted account") > 3
 
 
-def test_only_admins_read_the_log_and_it_filters(app, client, make_user, login):
-    make_user("admin@example.org", roles=("admin",))
-    make_user()
+def test_only_admins_read_the_log_and_it_filters(app, client, make_user, make_org, login):
+    org = make_org()
+    make_user("admin@example.org", roles=("admin",), organisation_id=org)
+    make_user(organisation_id=org)
     login()
     fill_user_data(client)
     assert client.get("/admin/audit").status_code == 403

@@ -177,7 +177,7 @@ def test_load_demo_is_idempotent_and_lists_logins(app):
         from planner.demo import DEMO_STAFF
         from planner.models import Conversation, LocalTraining
 
-        assert db.session.scalar(sa.select(sa.func.count()).select_from(User)) == 7 + DEMO_STAFF
+        assert db.session.scalar(sa.select(sa.func.count()).select_from(User)) == 8 + DEMO_STAFF
         assert db.session.scalar(sa.select(sa.func.count(Conversation.id))) == 1
         assert db.session.scalar(sa.select(sa.func.count(LocalTraining.id))) == 2
         nqsw = db.session.scalar(sa.select(User).filter_by(email="nqsw@demo.pathways"))

@@ -16,8 +16,8 @@ from planner.models import FrameworkVersion
 
 @pytest.fixture
 def editor(app, make_user, login, client):
-    make_user("ld@example.org", roles=("ld",), current_role=None)
-    login("ld@example.org")
+    make_user("editor@example.org", roles=("national_editor",), current_role=None)
+    login("editor@example.org")
     return client
 
 
@@ -69,7 +69,7 @@ def test_editing_a_role_makes_a_new_version_and_keeps_the_old(app, editor):
     assert second.id != first.id and second.based_on_id == first.id
     assert second.version.endswith("-r2") and second.note == "Vision matters more here"
     page = editor.get("/framework").get_data(as_text=True)
-    assert "Vision matters more here" in page and "Ld" in page  # author's name
+    assert "Vision matters more here" in page and "Editor" in page  # author's name
     # what changed
     diff = editor.get(f"/framework/compare?from={first.id}&to={second.id}").get_data(as_text=True)
     assert "Senior practitioner (East)" in diff and "Vision required level 3 → 5" in diff
@@ -303,8 +303,8 @@ def test_plans_keep_their_version_and_show_what_changed(app, client, make_user, 
     ).headers["Location"]
     plan_version = _current(app).id
     client.post("/logout")
-    make_user("ld@example.org", roles=("ld",), current_role=None)
-    login("ld@example.org")
+    make_user("editor@example.org", roles=("national_editor",), current_role=None)
+    login("editor@example.org")
     data = _role_form(client, "senior_practitioner")
     data.update(req_vision="5", note="Raise vision", positional="no")
     assert client.post("/framework/roles/senior_practitioner/edit", data=data).status_code == 302

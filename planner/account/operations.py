@@ -10,6 +10,7 @@ from planner.models import (
     AuditEvent,
     CompletedTraining,
     Conversation,
+    CurrentRating,
     FrameworkVersion,
     Plan,
     PlanItem,
@@ -21,12 +22,21 @@ from planner.models import (
 
 
 def delete_account(user: User) -> None:
-    """Delete the user and all their data in one transaction. Done explicitly rather than
-    trusting ON DELETE CASCADE, which SQLite ignores unless foreign keys are switched on."""
+    """Delete the user and all their data in one transaction. Done explicitly, table by table,
+    rather than left to ON DELETE CASCADE alone, so that what is erased can be read here
+    (tests/security/test_erasure.py checks every table that points at an account)."""
     plan_ids = sa.select(Plan.id).where(Plan.user_id == user.id)
     db.session.execute(sa.delete(PlanItem).where(PlanItem.plan_id.in_(plan_ids)))
     db.session.execute(sa.delete(Conversation).where(Conversation.plan_id.in_(plan_ids)))
-    for model in (Plan, CompletedTraining, ServiceAreaYears, Rating, Profile, ApiToken):
+    for model in (
+        Plan,
+        CompletedTraining,
+        ServiceAreaYears,
+        CurrentRating,
+        Rating,
+        Profile,
+        ApiToken,
+    ):
         db.session.execute(sa.delete(model).where(model.user_id == user.id))
     # Ratings this person gave others stay with their owners, without the author.
     db.session.execute(
@@ -58,6 +68,7 @@ def delete_account(user: User) -> None:
             object_type="user",
             object_id=str(user.id),
             summary="Account and its data deleted",
+            organisation_id=user.organisation_id,
         )
     )
     db.session.delete(user)

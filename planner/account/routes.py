@@ -4,7 +4,7 @@ import json
 
 import sqlalchemy as sa
 from flask import Response, abort, flash, redirect, render_template, url_for
-from flask_login import current_user, login_required, logout_user
+from flask_login import current_user, logout_user
 from flask_wtf import FlaskForm
 from govuk_frontend_wtf.wtforms_widgets import GovPasswordInput, GovSubmitInput, GovTextInput
 from wtforms import PasswordField, StringField, SubmitField
@@ -15,6 +15,7 @@ from planner.account.operations import delete_account
 from planner.extensions import db
 from planner.models import CompletedTraining, Plan, ServiceAreaYears, User
 from planner.people import profile_for, rating_history
+from planner.permissions import signed_in
 from planner.plans.routes import plan_as_json
 
 
@@ -103,13 +104,13 @@ def _account_page(status=200, **context):
 
 
 @bp.get("")
-@login_required
+@signed_in
 def account():
     return _account_page()
 
 
 @bp.post("/tokens")
-@login_required
+@signed_in
 def make_api_token():
     from planner.api.tokens import make_token
 
@@ -121,7 +122,7 @@ def make_api_token():
 
 
 @bp.post("/tokens/<int:token_id>/revoke")
-@login_required
+@signed_in
 def revoke_api_token(token_id: int):
     from planner.api.tokens import revoke
     from planner.models import ApiToken
@@ -137,7 +138,7 @@ def revoke_api_token(token_id: int):
 
 
 @bp.get("/export.json")
-@login_required
+@signed_in
 def export():
     return Response(
         json.dumps(export_data(current_user), indent=2, ensure_ascii=False),
@@ -147,7 +148,7 @@ def export():
 
 
 @bp.post("/delete")
-@login_required
+@signed_in
 def delete():
     form = DeleteForm()
     valid = form.validate_on_submit()

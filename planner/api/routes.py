@@ -1,7 +1,6 @@
 from __future__ import annotations
 
 from datetime import date
-from functools import wraps
 
 import jsonschema
 import sqlalchemy as sa
@@ -13,11 +12,11 @@ from pathways.routes import find_routes
 from pathways.serialize import role_detail_json, role_summary_json, route_json
 from planner.api import bp
 from planner.api.openapi import ITEM_IN, ITEM_PATCH, RATING_IN, openapi_document
-from planner.api.tokens import user_for_token
 from planner.catalogue.operations import framework_for_user
 from planner.extensions import csrf, db
 from planner.models import Plan, PlanItem
 from planner.people import latest_ratings, person_for
+from planner.permissions import api_token, public
 from planner.viewcache import cached_view
 
 csrf.exempt(bp)  # no cookies here: a bearer token cannot be sent by another site's form
@@ -46,20 +45,6 @@ def http_error(error: HTTPException):
     return error_response(error.code or 500, error.description or error.name)
 
 
-def token_required(view):
-    @wraps(view)
-    def wrapped(*args, **kwargs):
-        header = request.headers.get("Authorization", "")
-        scheme, _, token = header.partition(" ")
-        user = user_for_token(token.strip()) if scheme.lower() == "bearer" else None
-        if user is None:
-            raise ApiError(401, "Send a valid personal token: 'Authorization: Bearer pw_...'")
-        g.api_user = user
-        return view(*args, **kwargs)
-
-    return wrapped
-
-
 def _body(schema: dict) -> dict:
     data = request.get_json(silent=True)
     if data is None:
@@ -74,12 +59,13 @@ def _body(schema: dict) -> dict:
 
 
 @bp.get("/openapi.json")
+@public
 def openapi():
     return jsonify(openapi_document())
 
 
 @bp.get("/framework")
-@token_required
+@api_token()
 def framework():
     fw = framework_for_user(g.api_user)
     return jsonify(
@@ -99,14 +85,14 @@ def framework():
 
 
 @bp.get("/roles")
-@token_required
+@api_token()
 def roles():
     fw = framework_for_user(g.api_user)
     return jsonify([role_summary_json(r) for r in fw.roles.values()])
 
 
 @bp.get("/roles/<slug>")
-@token_required
+@api_token()
 def role(slug: str):
     fw = framework_for_user(g.api_user)
     if slug not in fw.roles:
@@ -115,7 +101,7 @@ def role(slug: str):
 
 
 @bp.get("/routes")
-@token_required
+@api_token()
 def routes():
     fw = framework_for_user(g.api_user)
     person = person_for(g.api_user, fw)
@@ -146,13 +132,13 @@ def _routes_json(framework, source: str, target: str, k: int, person) -> str:
 
 
 @bp.get("/me/ratings")
-@token_required
+@api_token()
 def my_ratings():
     return jsonify({c: r.level for c, r in latest_ratings(g.api_user.id).items()})
 
 
 @bp.post("/me/ratings")
-@token_required
+@api_token()
 def add_rating():
     from planner.profile.operations import record_rating
 
@@ -193,7 +179,7 @@ def _plan_json(plan: Plan) -> dict:
 
 
 @bp.get("/me/plans")
-@token_required
+@api_token()
 def my_plans():
     plans = db.session.scalars(
         sa.select(Plan).filter_by(user_id=g.api_user.id).order_by(Plan.id)
@@ -209,7 +195,7 @@ def _my_plan(plan_id: int) -> Plan:
 
 
 @bp.post("/me/plans/<int:plan_id>/items")
-@token_required
+@api_token()
 def add_plan_item(plan_id: int):
     from planner.plans.operations import add_item
 
@@ -248,7 +234,7 @@ def add_plan_item(plan_id: int):
 
 
 @bp.patch("/me/plans/<int:plan_id>/items/<int:item_id>")
-@token_required
+@api_token()
 def update_plan_item(plan_id: int, item_id: int):
     from planner.plans.operations import set_done
 
@@ -273,14 +259,12 @@ def _grid_json(grid) -> dict:
 
 
 @bp.get("/insight")
-@token_required
+@api_token("ld", "admin")
 def insight():
     from pathways.insight import MIN_GROUP
     from planner.insight import organisation_insight
 
     user = g.api_user
-    if not (user.has_role("ld") or user.has_role("admin")):
-        raise ApiError(403, "Only learning and development or administrator tokens may read this")
     if user.organisation_id is None:
         raise ApiError(403, "This account is not part of an organisation")
     fw = framework_for_user(user)

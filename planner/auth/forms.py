@@ -26,7 +26,7 @@ from wtforms.validators import (
 )
 from zxcvbn import zxcvbn
 
-from planner.models import ROLES
+from planner.models import ORGANISATION_ROLES
 
 MIN_PASSWORD = 10  # length over complexity rules (NCSC password guidance)
 MAX_PASSWORD = 200
@@ -37,6 +37,7 @@ ROLE_LABELS = {
     "manager": "Manager",
     "ld": "Learning and development",
     "admin": "Administrator",
+    "national_editor": "National framework editor",
 }
 
 
@@ -148,7 +149,7 @@ class InviteForm(FlaskForm):
     roles = SelectMultipleField(
         "Roles",
         widget=GovCheckboxesInput(),
-        choices=[(r, ROLE_LABELS[r]) for r in ROLES],
+        choices=[(r, ROLE_LABELS[r]) for r in ORGANISATION_ROLES],
         default=["practitioner"],
         validators=[DataRequired("Choose at least one role")],
     )

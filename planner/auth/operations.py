@@ -42,6 +42,25 @@ def create_user(
         "user",
         user.id,
         f"Account created with roles: {', '.join(sorted(user.roles))}",
+        organisation_id=organisation_id,
     )
     db.session.commit()
     return user
+
+
+def set_active(user: User, active: bool) -> None:
+    """Deactivate a leaver (they cannot sign in, and every session of theirs ends at once) or
+    reactivate them."""
+    from planner.sessions import end_every_session
+
+    user.active = active
+    if not active:
+        end_every_session(user)
+    record(
+        "account.reactivate" if active else "account.deactivate",
+        "user",
+        user.id,
+        "Account reactivated" if active else "Account deactivated",
+        organisation_id=user.organisation_id,
+    )
+    db.session.commit()

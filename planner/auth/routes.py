@@ -4,7 +4,7 @@ from urllib.parse import urlsplit
 
 import sqlalchemy as sa
 from flask import abort, current_app, flash, redirect, render_template, request, session, url_for
-from flask_login import current_user, login_required, login_user, logout_user
+from flask_login import current_user, logout_user
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from planner.audit import record
@@ -14,7 +14,10 @@ from planner.auth.operations import EmailTaken, create_user
 from planner.auth.tokens import make_token, user_for_token
 from planner.extensions import db, limiter
 from planner.models import Team, User
-from planner.permissions import require_role
+from planner.paging import page_number
+from planner.permissions import organisation_id_or_403, public, require_role, signed_in
+from planner.scoping import in_organisation, one_in_organisation_or_404
+from planner.sessions import begin_session, end_every_session
 
 
 def _safe_next(target: str | None) -> str:
@@ -41,6 +44,7 @@ _NO_ACCOUNT_HASH = generate_password_hash("no account has this email address")
 
 
 @bp.route("/login", methods=["GET", "POST"])
+@public
 @limiter.limit(lambda: current_app.config["LOGIN_RATE_LIMIT"], methods=["POST"])
 @limiter.limit(
     lambda: current_app.config["LOGIN_LOCKOUT"],
@@ -59,8 +63,7 @@ def login():
         if user is None or not user.password_hash:
             check_password_hash(_NO_ACCOUNT_HASH, form.password.data)
         elif user.active and user.check_password(form.password.data):
-            login_user(user)
-            session.permanent = True  # expires after PERMANENT_SESSION_LIFETIME idle
+            begin_session(user)
             return redirect(_safe_next(request.args.get("next")))
         # The same message whether the email exists or not: no account enumeration.
         form.password.errors.append("Enter a correct email address and password")
@@ -70,8 +73,12 @@ def login():
 
 
 @bp.post("/logout")
-@login_required
+@signed_in
 def logout():
+    # Signing out here signs out everywhere: a copied cookie or another computer's session
+    # stops working too (planner/sessions.py).
+    end_every_session(current_user)
+    db.session.commit()
     logout_user()
     # Drop everything else in the session too (unread messages may name the user's data),
     # so the next person at this browser starts clean.
@@ -81,6 +88,7 @@ def logout():
 
 
 @bp.route("/register", methods=["GET", "POST"])
+@public
 def register():
     if not current_app.config["SELF_REGISTRATION"]:
         abort(
@@ -98,14 +106,14 @@ def register():
                 "An account with this email address already exists. Sign in instead."
             )
         else:
-            login_user(user)
-            session.permanent = True  # expires after PERMANENT_SESSION_LIFETIME idle
+            begin_session(user)
             flash("Your account is ready. Start by telling us where you are now.", "success")
             return redirect(url_for("profile.profile"))
     return render_template("auth/register.html", form=form)
 
 
 @bp.route("/set-password/<token>", methods=["GET", "POST"])
+@public
 def set_password(token: str):
     user = user_for_token(token)
     if user is None:
@@ -117,11 +125,11 @@ def set_password(token: str):
     form.personal_words = (user.name, user.email)
     if form.validate_on_submit():
         user.set_password(form.password.data)
+        end_every_session(user)  # whoever had the old password is signed out everywhere
         record("account.password", "user", user.id, "Password set", actor=user)
         db.session.commit()
         logout_user()
-        login_user(user)
-        session.permanent = True
+        begin_session(user)
         flash("Your password is set.", "success")
         return redirect(url_for("profile.profile"))
     return render_template("auth/set_password.html", form=form, user=user)
@@ -131,13 +139,9 @@ def set_password(token: str):
 @require_role("admin")
 def users():
     form = InviteForm()
-    org_id = current_user.organisation_id
-    teams = db.session.scalars(
-        sa.select(Team).filter_by(organisation_id=org_id).order_by(Team.name)
-    ).all()
-    people = db.session.scalars(
-        sa.select(User).filter_by(organisation_id=org_id).order_by(User.name)
-    ).all()
+    org_id = organisation_id_or_403()
+    teams = db.session.scalars(in_organisation(Team).order_by(Team.name)).all()
+    people = db.session.scalars(in_organisation(User).order_by(User.name)).all()
     form.team.choices = [("", "No team")] + [(str(t.id), t.name) for t in teams]
     form.line_manager.choices = [("", "No line manager")] + [
         (str(u.id), u.name) for u in people if u.has_role("manager")
@@ -161,18 +165,14 @@ def users():
                 f"Account created for {user.name}. Send them the set-password link below.",
                 "success",
             )
-            people = db.session.scalars(
-                sa.select(User).filter_by(organisation_id=org_id).order_by(User.name)
-            ).all()
+            people = db.session.scalars(in_organisation(User).order_by(User.name)).all()
     return render_template("auth/users.html", form=form, people=people, link=link)
 
 
 @bp.post("/admin/users/<int:user_id>/link")
 @require_role("admin")
 def user_link(user_id: int):
-    user = db.session.get(User, user_id)
-    if user is None or user.organisation_id != current_user.organisation_id:
-        abort(404)
+    user = one_in_organisation_or_404(User, user_id)
     link = url_for("auth.set_password", token=make_token(user), _external=True)
     flash(f"New set-password link for {user.name}: {link}", "success")
     return redirect(url_for("auth.users"))
@@ -200,14 +200,12 @@ def audit_log():
     area = request.args.get("area", "")
     if area not in AUDIT_AREAS:
         area = ""
-    try:
-        page = max(1, int(request.args.get("page", "1")))
-    except ValueError:
-        page = 1
-    query = sa.select(AuditEvent)
+    query = in_organisation(AuditEvent)
     if area:
         query = query.where(AuditEvent.action.startswith(area + "."))
     total = db.session.scalar(sa.select(sa.func.count()).select_from(query.subquery()))
+    pages = max(1, -(-total // AUDIT_PAGE))
+    page = page_number(request.args.get("page"), pages)
     events = db.session.scalars(
         query.order_by(AuditEvent.at.desc(), AuditEvent.id.desc())
         .limit(AUDIT_PAGE)
@@ -219,6 +217,6 @@ def audit_log():
         area=area,
         areas=AUDIT_AREAS,
         page=page,
-        pages=max(1, -(-total // AUDIT_PAGE)),
+        pages=pages,
         total=total,
     )

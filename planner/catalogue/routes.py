@@ -26,13 +26,14 @@ from planner.extensions import db
 from planner.frameworks import framework_or_503
 from planner.models import LocalTraining
 from planner.permissions import organisation_id_or_403, require_role
+from planner.scoping import in_organisation
 
 LD = ("ld", "admin")
 
 
 def _row_or_404(local_id: int) -> LocalTraining:
-    row = db.session.get(LocalTraining, local_id)
-    if row is None or row.organisation_id != organisation_id_or_403():
+    row = db.session.scalar(in_organisation(LocalTraining, LocalTraining.id == local_id))
+    if row is None:
         abort(404, description="Your organisation has no local training item with that number.")
     return row
 

@@ -42,7 +42,9 @@ from planner.frameworks import (
 from planner.models import FrameworkVersion
 from planner.permissions import require_role
 
-EDITORS = ("ld", "admin")
+# The national framework is shared by every organisation on the deployment: only national
+# editors change it (organisations add their own items in their catalogue).
+EDITORS = ("national_editor",)
 
 
 def _version_or_404(version_id: int) -> FrameworkVersion:

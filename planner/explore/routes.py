@@ -5,9 +5,11 @@ from flask import abort, render_template
 from pathways.layout import layout_map
 from planner.explore import bp
 from planner.frameworks import framework_or_503 as _framework
+from planner.permissions import public
 
 
 @bp.get("/")
+@public
 def role_map():
     framework = _framework()
     by_track = []
@@ -33,6 +35,7 @@ def role_map():
 
 
 @bp.get("/roles/<slug>")
+@public
 def role_page(slug: str):
     framework = _framework()
     role = framework.roles.get(slug)

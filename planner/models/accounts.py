@@ -12,11 +12,15 @@ from werkzeug.security import check_password_hash, generate_password_hash
 from planner.extensions import db
 from planner.models.frameworks import utcnow
 
-__all__ = ["ROLES", "Organisation", "Team", "User", "UserRole"]
+__all__ = ["ROLES", "ORGANISATION_ROLES", "Organisation", "Team", "User", "UserRole"]
 
-# practitioner: plans their own career; manager: holds career conversations;
-# ld: learning and development (aggregates and catalogue); admin: users and frameworks.
-ROLES = ("practitioner", "manager", "ld", "admin")
+# Within an organisation: practitioner plans their own career; manager holds career
+# conversations; ld is learning and development (aggregates, catalogue, audit); admin manages
+# the organisation's people. An organisation's administrator grants only these.
+ORGANISATION_ROLES = ("practitioner", "manager", "ld", "admin")
+# For the whole deployment: national_editor edits the national framework every organisation
+# shares (granted from the command line by whoever runs the deployment, never from a page).
+ROLES = ORGANISATION_ROLES + ("national_editor",)
 
 
 class Organisation(db.Model):
@@ -65,6 +69,9 @@ class User(UserMixin, db.Model):
         sa.ForeignKey("user_account.id", ondelete="SET NULL"), index=True
     )
     active: Mapped[bool] = mapped_column(default=True)
+    # Sessions carry the generation they began in; signing out, a new password or
+    # deactivation moves it on, which ends every session of the person (planner/sessions.py).
+    session_generation: Mapped[int] = mapped_column(default=0, server_default="0")
     created_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=utcnow)
 
     role_rows: Mapped[list[UserRole]] = relationship(cascade="all, delete-orphan", lazy="selectin")

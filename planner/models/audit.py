@@ -28,4 +28,11 @@ class AuditEvent(db.Model):
     # What, in words; never the content of notes or other personal text.
     summary: Mapped[str] = mapped_column(sa.String(300), default="")
 
+    # Whose log it is: the organisation the event happened in (None: the whole deployment,
+    # such as national framework edits or the command line). Read only through
+    # planner/scoping.py, so an administrator sees their own organisation's events.
+    organisation_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("organisation.id", ondelete="CASCADE"), index=True
+    )
+
     actor = relationship("User", foreign_keys=[actor_id])

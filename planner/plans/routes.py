@@ -4,7 +4,7 @@ import json
 
 import sqlalchemy as sa
 from flask import Response, abort, flash, redirect, render_template, request, url_for
-from flask_login import current_user, login_required
+from flask_login import current_user
 from markupsafe import Markup
 
 from pathways.iriss import check_route
@@ -15,6 +15,7 @@ from planner.extensions import db, htmx
 from planner.frameworks import current_version, framework_or_503
 from planner.models import Conversation, Plan, PlanItem
 from planner.people import person_for
+from planner.permissions import signed_in
 from planner.plans import bp
 from planner.plans.forms import MarkDoneForm, PrivateNotesForm, SavePlanForm, item_form_class
 from planner.plans.operations import (
@@ -77,7 +78,7 @@ def _planner_view(script_root: str, framework, person, target: str, choice: int)
 
 
 @bp.get("/planner")
-@login_required
+@signed_in
 def planner():
     framework = framework_for_user(current_user)
     person = person_for(current_user, framework)
@@ -105,7 +106,7 @@ def planner():
 
 
 @bp.post("/plans")
-@login_required
+@signed_in
 def create_plan():
     framework = framework_for_user(current_user)
     person = person_for(current_user, framework)
@@ -130,7 +131,7 @@ def create_plan():
 
 
 @bp.get("/plans")
-@login_required
+@signed_in
 def plan_list():
     framework = framework_or_503()
     plans = db.session.scalars(
@@ -156,13 +157,13 @@ def _plan_context(plan: Plan):
 
 
 @bp.get("/plans/<int:plan_id>")
-@login_required
+@signed_in
 def plan_detail(plan_id: int):
     return render_template("plans/plan.html", **_plan_context(_plan_or_404(plan_id)))
 
 
 @bp.post("/plans/<int:plan_id>/items")
-@login_required
+@signed_in
 def plan_add_item(plan_id: int):
     plan = _plan_or_404(plan_id)
     context = _plan_context(plan)
@@ -185,7 +186,7 @@ def plan_add_item(plan_id: int):
 
 
 @bp.post("/plans/<int:plan_id>/items/<int:item_id>/done")
-@login_required
+@signed_in
 def plan_item_done(plan_id: int, item_id: int):
     plan = _plan_or_404(plan_id)
     item = db.session.scalar(sa.select(PlanItem).filter_by(id=item_id, plan_id=plan.id))
@@ -206,7 +207,7 @@ def plan_item_done(plan_id: int, item_id: int):
 
 
 @bp.post("/plans/<int:plan_id>/delete")
-@login_required
+@signed_in
 def plan_delete(plan_id: int):
     plan = _plan_or_404(plan_id)
     if not MarkDoneForm().validate_on_submit():
@@ -217,7 +218,7 @@ def plan_delete(plan_id: int):
 
 
 @bp.post("/plans/<int:plan_id>/share")
-@login_required
+@signed_in
 def plan_share(plan_id: int):
     plan = _plan_or_404(plan_id)
     if not MarkDoneForm().validate_on_submit():
@@ -239,7 +240,7 @@ def plan_share(plan_id: int):
 
 
 @bp.post("/plans/<int:plan_id>/notes")
-@login_required
+@signed_in
 def plan_notes(plan_id: int):
     plan = _plan_or_404(plan_id)
     form = PrivateNotesForm()
@@ -269,7 +270,7 @@ def _conversation_or_404(plan: Plan, conversation_id: int) -> Conversation:
 
 
 @bp.get("/plans/<int:plan_id>/conversations/<int:conversation_id>")
-@login_required
+@signed_in
 def plan_conversation(plan_id: int, conversation_id: int):
     plan = _plan_or_404(plan_id)
     conversation = _conversation_or_404(plan, conversation_id)
@@ -279,14 +280,14 @@ def plan_conversation(plan_id: int, conversation_id: int):
 
 
 @bp.get("/plans/<int:plan_id>/conversations/<int:conversation_id>.pdf")
-@login_required
+@signed_in
 def plan_conversation_pdf(plan_id: int, conversation_id: int):
     plan = _plan_or_404(plan_id)
     return conversation_pdf(plan, _conversation_or_404(plan, conversation_id))
 
 
 @bp.get("/plans/<int:plan_id>.pdf")
-@login_required
+@signed_in
 def plan_pdf(plan_id: int):
     from planner.pdf import render_pdf
 
@@ -300,7 +301,7 @@ def plan_pdf(plan_id: int):
 
 
 @bp.get("/plans/<int:plan_id>.json")
-@login_required
+@signed_in
 def plan_json(plan_id: int):
     plan = _plan_or_404(plan_id)
     return Response(json.dumps(plan_as_json(plan), indent=2), mimetype="application/json")

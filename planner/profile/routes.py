@@ -4,7 +4,7 @@ from datetime import UTC, datetime
 
 import sqlalchemy as sa
 from flask import abort, flash, redirect, render_template, request, url_for
-from flask_login import current_user, login_required
+from flask_login import current_user
 
 from planner.catalogue.operations import framework_for_user
 from planner.charts import history_chart
@@ -12,13 +12,14 @@ from planner.extensions import db, htmx
 from planner.frameworks import framework_or_503
 from planner.models import CompletedTraining, ServiceAreaYears
 from planner.people import latest_ratings, profile_for, rating_history
+from planner.permissions import signed_in
 from planner.profile import bp
 from planner.profile.forms import profile_form_class, rating_form_class, training_form_class
 from planner.profile.operations import record_rating, record_training, remove_training, save_profile
 
 
 @bp.route("", methods=["GET", "POST"])
-@login_required
+@signed_in
 def profile():
     framework = framework_or_503()
     profile = profile_for(current_user)
@@ -70,7 +71,7 @@ def _rating_context(framework, capability_slug, form=None, saved=False):
 
 
 @bp.get("/ratings")
-@login_required
+@signed_in
 def ratings():
     framework = framework_or_503()
     cards = [_rating_context(framework, slug) for slug in framework.capabilities]
@@ -97,7 +98,7 @@ def _aware(moment: datetime) -> datetime:
 
 
 @bp.post("/ratings/<capability>")
-@login_required
+@signed_in
 def rate(capability: str):
     framework = framework_or_503()
     if capability not in framework.capabilities:
@@ -124,7 +125,7 @@ def rate(capability: str):
 
 
 @bp.route("/training", methods=["GET", "POST"])
-@login_required
+@signed_in
 def training():
     framework = framework_for_user(current_user)
     form = training_form_class(framework)()
@@ -141,7 +142,7 @@ def training():
 
 
 @bp.post("/training/<int:row_id>/delete")
-@login_required
+@signed_in
 def delete_training(row_id: int):
     if not remove_training(current_user, row_id):
         abort(404)

@@ -35,6 +35,19 @@ def ld_user(live_server_app):
     return "ldflow@example.org"
 
 
+@pytest.fixture(scope="module")
+def national_editor(live_server_app):
+    """Edits the national framework for the whole deployment: in no organisation."""
+    from planner.auth.operations import create_user
+    from planner.extensions import db
+    from planner.models import User
+
+    with live_server_app.app_context():
+        if db.session.scalar(sa.select(User).filter_by(email="editor@example.org")) is None:
+            create_user("Eden Editor", "editor@example.org", ["national_editor"], password=PASSWORD)
+    return "editor@example.org"
+
+
 def test_csv_import_with_bad_rows_then_good(page, live_server, ld_user, tmp_path):
     bad = tmp_path / "bad.csv"
     bad.write_bytes(
@@ -97,8 +110,8 @@ def test_coverage_insight_and_audit_pages(page, live_server, ld_user):
     assert page.locator("section.app-audit").first.is_visible()
 
 
-def test_framework_edit_history_compare_and_restore(page, live_server, ld_user):
-    sign_in(page, live_server, ld_user, axe=False)
+def test_framework_edit_history_compare_and_restore(page, live_server, national_editor):
+    sign_in(page, live_server, national_editor, axe=False)
     page.goto(live_server + "/framework")
     check_accessibility(page, "framework-versions")
     page.click("a[href$='/framework/roles/practice_educator/edit']")
