@@ -277,7 +277,7 @@ def parse_catalogue_csv(
                 )
             )
             continue
-        cells = dict(zip(header, (c.strip() for c in row), strict=False))
+        cells = dict(zip(header, (from_spreadsheet(c.strip()) for c in row), strict=False))
         if cells.get("catalogue", "").lower() not in ("", ORGANISATION):
             problems.append(
                 CatalogueProblem(
@@ -337,6 +337,35 @@ def _item_row(item: TrainingItem) -> dict[str, str]:
     }
 
 
+# A spreadsheet runs a cell that begins with one of these as a formula (OWASP, "CSV
+# Injection"): =HYPERLINK(...) in a title would open a link, or worse, on a click.
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _needs_apostrophe(cell: str) -> bool:
+    return cell.startswith(FORMULA_START) or (
+        cell.startswith("'") and cell[1:2] != "" and cell[1:].startswith((*FORMULA_START, "'"))
+    )
+
+
+def spreadsheet_safe(cell: str) -> str:
+    """A cell a spreadsheet shows as text: a leading apostrophe before anything it would run
+    as a formula (and before an apostrophe that would otherwise be taken for this one).
+    ``from_spreadsheet`` takes it off again, so export then import changes nothing.
+
+    >>> spreadsheet_safe("=HYPERLINK(1)"), spreadsheet_safe("-1"), spreadsheet_safe("Ok")
+    ("'=HYPERLINK(1)", "'-1", 'Ok')
+    >>> all(from_spreadsheet(spreadsheet_safe(s)) == s for s in ("=1", "'=1", "''", "'Tis", "a"))
+    True
+    """
+    return "'" + cell if _needs_apostrophe(cell) else cell
+
+
+def from_spreadsheet(cell: str) -> str:
+    """The cell as written before ``spreadsheet_safe``."""
+    return cell[1:] if cell.startswith("'") and _needs_apostrophe(cell[1:]) else cell
+
+
 def catalogue_csv(
     items: Iterable[TrainingItem], catalogues: Mapping[str, str] | None = None
 ) -> str:
@@ -351,7 +380,7 @@ def catalogue_csv(
         row = _item_row(item)
         if catalogues is not None:
             row["catalogue"] = catalogues.get(item.id, ORGANISATION)
-        writer.writerow(row)
+        writer.writerow({column: spreadsheet_safe(cell) for column, cell in row.items()})
     return out.getvalue()
 
 

@@ -13,6 +13,7 @@ from sqlalchemy.orm import joinedload
 from werkzeug.routing import IntegerConverter
 
 from planner.extensions import csrf, db, htmx, limiter, login_manager, migrate
+from planner.hardening import no_store, refuse_nul_characters
 from planner.permissions import check_access, public
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -70,6 +71,8 @@ def create_app(test_config: dict | None = None) -> Flask:
     register_templates(app)
     register_extensions(app)
     app.before_request(check_access)  # after the extensions' own (the rate limiter's)
+    app.before_request(refuse_nul_characters)
+    app.after_request(no_store)
     register_blueprints(app)
     register_commands(app)
     register_errorhandlers(app)
@@ -252,23 +255,29 @@ def register_commands(app: Flask) -> None:
         app.cli.add_command(command)
 
 
+def _answer_error(code: int, message: str | None = None, error=None):
+    """An error page, or for the JSON API (every error it can meet, 503 included) a JSON
+    error object, so an integration never has to read HTML."""
+    if request.blueprint == "api" or request.path.startswith("/api/"):
+        from planner.api.routes import error_response
+
+        text = message or getattr(error, "description", "") or "Error"
+        return error_response(code, text)
+    extra = {"message": message} if message else {}
+    return render_template("error.html", code=code, error=error, **extra), code
+
+
 def register_errorhandlers(app: Flask) -> None:
     def render_error(error):
         code = getattr(error, "code", 500) or 500
-        if request.path.startswith("/api/"):  # the API always answers in JSON
-            from planner.api.routes import error_response
-
-            return error_response(code, getattr(error, "description", "") or "Error")
-        extra = {}
+        message = None
         if code == 413:
             size = app.config["MAX_CONTENT_LENGTH"]
             limit = f"{size // 2**20} MB" if size >= 2**20 else f"{size // 2**10} KB"
-            extra["message"] = (
-                f"The file is too large: the limit is {limit}. Split it and try again."
-            )
-        return render_template("error.html", code=code, error=error, **extra), code
+            message = f"The file is too large: the limit is {limit}. Split it and try again."
+        return _answer_error(code, message, error)
 
-    for code in (400, 403, 404, 405, 409, 413, 500, 503):
+    for code in (400, 401, 403, 404, 405, 409, 413, 500, 503):
         app.register_error_handler(code, render_error)
     from sqlalchemy.exc import DBAPIError
     from sqlalchemy.orm.exc import StaleDataError
@@ -277,13 +286,11 @@ def register_errorhandlers(app: Flask) -> None:
     def stale(error):
         """Two requests changed the same plan at once; the later one is refused whole."""
         db.session.rollback()
-        return render_template(
-            "error.html",
-            code=409,
-            error=None,
-            message="Someone (or another window) changed this at the same moment, so your "
-            "change was not saved. Reload the page and try again.",
-        ), 409
+        return _answer_error(
+            409,
+            "Someone (or another window) changed this at the same moment, so your change was "
+            "not saved. Reload the page and try again.",
+        )
 
     @app.errorhandler(DBAPIError)
     def database_unavailable(error):
@@ -294,13 +301,11 @@ def register_errorhandlers(app: Flask) -> None:
             db.session.rollback()
         except Exception:  # the connection itself may be gone
             app.logger.exception("rollback after a database error failed")
-        return render_template(
-            "error.html",
-            code=503,
-            error=None,
-            message="The database is not available at the moment, so nothing you sent has "
-            "been saved. Try again in a few minutes.",
-        ), 503
+        return _answer_error(
+            503,
+            "The database is not available at the moment, so nothing you sent has been saved. "
+            "Try again in a few minutes.",
+        )
 
     from flask_limiter.errors import RateLimitExceeded
     from flask_wtf.csrf import CSRFError
@@ -320,15 +325,10 @@ def register_errorhandlers(app: Flask) -> None:
                 form=form,
                 self_registration=app.config["SELF_REGISTRATION"],
             ), 429
-        return render_template(
-            "error.html", code=429, error=error, message="Too many requests. Wait and try again."
-        ), 429
+        return _answer_error(429, "Too many requests. Wait and try again.", error)
 
     @app.errorhandler(CSRFError)
     def csrf_error(error):
-        return render_template(
-            "error.html",
-            code=400,
-            error=error,
-            message="This form has expired. Go back, reload the page and try again.",
-        ), 400
+        return _answer_error(
+            400, "This form has expired. Go back, reload the page and try again.", error
+        )

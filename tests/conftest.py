@@ -229,6 +229,16 @@ def fill_user_data(client) -> str:
     return location
 
 
+def save_notes(client, plan_url: str, notes: str):
+    """Save private notes on a plan as its page would: with the revision the page shows."""
+    import re
+
+    page = client.get(plan_url).get_data(as_text=True)
+    revision = re.search(r'name="revision"[^>]*value="([0-9]+)"', page)
+    assert revision, "the plan page has no notes form with a revision"
+    return client.post(plan_url + "/notes", data={"notes": notes, "revision": revision.group(1)})
+
+
 def local_item_form(item_id: str = "ours", title: str = "Ours", **changes) -> dict:
     """The catalogue form filled in for a local course (POST it to /catalogue/new)."""
     return {

@@ -16,7 +16,7 @@ from planner.models import (
     ServiceAreaYears,
     User,
 )
-from tests.conftest import PASSWORD, fill_user_data
+from tests.conftest import PASSWORD, fill_user_data, save_notes
 
 
 def test_export_contains_everything(client, make_user, login):
@@ -78,7 +78,7 @@ def _conversation(client, login, make_user):
     login()
     fill_user_data(client)
     plan_id = client.get("/account/export.json").json["plans"][0]["id"]
-    client.post(f"/plans/{plan_id}/notes", data={"notes": "only mine"})
+    save_notes(client, f"/plans/{plan_id}", "only mine")
     client.post(f"/plans/{plan_id}/share", data={"share": "1"})
     client.post("/logout")
     login("boss@example.org")

@@ -6,7 +6,7 @@ import sqlalchemy as sa
 
 from planner.extensions import db
 from planner.models import AuditEvent
-from tests.conftest import PASSWORD, fill_user_data
+from tests.conftest import PASSWORD, fill_user_data, save_notes
 
 
 def _events(app):
@@ -22,7 +22,7 @@ def test_changes_are_logged_with_who_and_what(app, client, make_user, login):
     make_user(line_manager_id=boss, name="Pat Prac")
     login()
     location = fill_user_data(client)
-    client.post(location + "/notes", data={"notes": "my secret thoughts"})
+    save_notes(client, location, "my secret thoughts")
     client.post(location + "/share", data={"share": "1"})
     client.post("/logout")
     login("boss@example.org")

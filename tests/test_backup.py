@@ -11,7 +11,7 @@ from flask_migrate import downgrade, upgrade
 
 from planner.backup import BackupError, backup, restore
 from planner.extensions import db
-from tests.conftest import fill_user_data, local_item_form
+from tests.conftest import fill_user_data, local_item_form, save_notes
 
 
 def _populate(app, client, make_user, login):
@@ -33,7 +33,7 @@ def _populate(app, client, make_user, login):
     login()
     location = fill_user_data(client)
     client.post(location + "/share", data={"share": "1"})
-    client.post(location + "/notes", data={"notes": 'Ünïcödé notes, "quoted"\nand lines'})
+    save_notes(client, location, 'Ünïcödé notes, "quoted"\nand lines')
     client.post("/logout")
     login("boss@example.org")
     plan = location.replace("/plans/", "/team/plans/")

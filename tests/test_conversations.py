@@ -12,6 +12,7 @@ from pathways.loader import default_framework_path
 from pathways.prompts import conversation_prompts, prompt_index
 from planner.extensions import db
 from planner.models import Conversation, Plan, PlanItem, Rating
+from tests.conftest import save_notes
 from tests.test_framework_content import SEEDS, _normalise
 
 
@@ -168,7 +169,7 @@ def test_ratings_side_by_side_with_differences_and_history(app, client, team, lo
 def test_recording_a_conversation_puts_agreed_actions_on_the_plan(app, client, team, login):
     login("member@example.org")
     plan_id = _plan(client)
-    client.post(f"/plans/{plan_id}/notes", data={"notes": "Not sure I want to manage people"})
+    save_notes(client, f"/plans/{plan_id}", "Not sure I want to manage people")
     client.post(f"/plans/{plan_id}/share", data={"share": "1"})
     client.post("/logout")
     login("boss@example.org")

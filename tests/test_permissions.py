@@ -10,7 +10,7 @@ from flask import url_for
 
 from planner.extensions import db
 from planner.models import CompletedTraining, Plan, PlanItem, Rating
-from tests.conftest import local_item_form
+from tests.conftest import local_item_form, save_notes
 
 PUBLIC = {
     "static",
@@ -164,7 +164,7 @@ def _owner_data(app, client, make_user, login):
             "service_area": "",
         },
     )
-    client.post(location + "/notes", data={"notes": PRIVATE_NOTE})
+    save_notes(client, location, PRIVATE_NOTE)
     client.post(location + "/share", data={"share": "1"})
     client.post("/profile/training", data={"item": "mba", "completed_on": ["1", "2", "2020"]})
     client.post("/profile/ratings/vision", data={"vision-level": "4"})

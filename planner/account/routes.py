@@ -13,6 +13,7 @@ from wtforms.validators import DataRequired, Length
 from planner.account import bp
 from planner.account.operations import delete_account
 from planner.extensions import db
+from planner.hardening import attachment
 from planner.models import CompletedTraining, Plan, ServiceAreaYears, User
 from planner.people import profile_for, rating_history
 from planner.permissions import signed_in
@@ -143,7 +144,9 @@ def export():
     return Response(
         json.dumps(export_data(current_user), indent=2, ensure_ascii=False),
         mimetype="application/json",
-        headers={"Content-Disposition": 'attachment; filename="pathways-my-data.json"'},
+        headers={
+            "Content-Disposition": attachment("pathways-my-data.json"),
+        },
     )
 
 

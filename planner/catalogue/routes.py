@@ -24,6 +24,7 @@ from planner.catalogue.operations import (
 )
 from planner.extensions import db
 from planner.frameworks import framework_or_503
+from planner.hardening import attachment
 from planner.models import LocalTraining
 from planner.permissions import organisation_id_or_403, require_role
 from planner.scoping import in_organisation
@@ -176,7 +177,9 @@ def export_csv():
     return Response(
         catalogue_csv(items, catalogues),
         mimetype="text/csv",
-        headers={"Content-Disposition": f'attachment; filename="{name}"'},
+        headers={
+            "Content-Disposition": attachment(name),
+        },
     )
 
 
@@ -186,7 +189,9 @@ def export_json():
     return Response(
         json.dumps(catalogue_json(*_all_items()), indent=2),
         mimetype="application/json",
-        headers={"Content-Disposition": 'attachment; filename="pathways-catalogue.json"'},
+        headers={
+            "Content-Disposition": attachment("pathways-catalogue.json"),
+        },
     )
 
 
@@ -317,5 +322,7 @@ def audit_pdf():
     return Response(
         pdf,
         mimetype="application/pdf",
-        headers={"Content-Disposition": 'attachment; filename="pathways-iriss-audit.pdf"'},
+        headers={
+            "Content-Disposition": attachment("pathways-iriss-audit.pdf"),
+        },
     )

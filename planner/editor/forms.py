@@ -12,8 +12,6 @@ from govuk_frontend_wtf.wtforms_widgets import (
     GovTextInput,
 )
 from wtforms import (
-    DecimalField,
-    HiddenField,
     RadioField,
     SelectField,
     SelectMultipleField,
@@ -25,6 +23,7 @@ from wtforms.validators import DataRequired, InputRequired, Length, NumberRange,
 
 from pathways.model import Framework
 from planner.catalogue.forms import item_form_class
+from planner.widgets import FiniteDecimalField, revision_field
 
 YES_NO = [("yes", "Yes"), ("no", "No")]
 PREREQUISITE_TYPES = [
@@ -39,7 +38,7 @@ PREREQUISITE_ROWS = 3
 
 def _common(form_class):
     """Fields every edit carries: the version it started from, why, and a source."""
-    form_class.base = HiddenField()
+    form_class.base = revision_field()
     form_class.note = StringField(
         "What changed and why",
         widget=GovTextInput(),
@@ -89,7 +88,7 @@ def role_form_class(framework: Framework, new: bool):
             choices=YES_NO,
             validators=[InputRequired("Say whether the role manages people")],
         )
-        typical_years = DecimalField(
+        typical_years = FiniteDecimalField(
             "Typical years in the role",
             widget=GovTextInput(),
             places=None,
@@ -131,7 +130,7 @@ def transition_form_class(framework: Framework, new: bool):
         target_role = SelectField(
             "To", widget=GovSelect(), choices=[(r.slug, r.title) for r in roles]
         )
-        typical_years = DecimalField(
+        typical_years = FiniteDecimalField(
             "Typical years before the move",
             widget=GovTextInput(),
             places=None,
@@ -167,7 +166,7 @@ def transition_form_class(framework: Framework, new: bool):
         setattr(
             TransitionForm,
             f"pre{n}_min",
-            DecimalField(
+            FiniteDecimalField(
                 f"Prerequisite {n + 1}: at least",
                 widget=GovTextInput(),
                 places=None,
@@ -202,7 +201,7 @@ def training_form_class(framework: Framework, new: bool):
 
 
 class DeleteForm(FlaskForm):
-    base = HiddenField()
+    base = revision_field()
     note = StringField(
         "Why remove it",
         widget=GovTextInput(),
@@ -212,7 +211,7 @@ class DeleteForm(FlaskForm):
 
 
 class ImportYamlForm(FlaskForm):
-    base = HiddenField()
+    base = revision_field()
     file = FileField(
         "Framework file (YAML)",
         widget=GovFileInput(),
@@ -228,7 +227,7 @@ class ImportYamlForm(FlaskForm):
 
 
 class RestoreForm(FlaskForm):
-    base = HiddenField()
+    base = revision_field()
 
 
 __all__ = [

@@ -39,6 +39,7 @@ from planner.frameworks import (
     parsed_version,
     store_framework,
 )
+from planner.hardening import attachment
 from planner.models import FrameworkVersion
 from planner.permissions import require_role
 
@@ -114,8 +115,7 @@ def version_yaml(version_id: int):
         version.document,
         mimetype="application/yaml",
         headers={
-            "Content-Disposition": f'attachment; filename="{version.framework_id}-'
-            f'{version.version}.yaml"'
+            "Content-Disposition": attachment(f"{version.framework_id}-{version.version}.yaml"),
         },
     )
 

@@ -8,7 +8,7 @@ from wtforms.validators import DataRequired, Length, Optional
 from pathways.model import Framework
 from planner.models import PLAN_ITEM_KINDS
 from planner.plans.operations import KIND_ITEMS
-from planner.widgets import DateInput
+from planner.widgets import DateInput, revision_field
 
 
 class SavePlanForm(FlaskForm):
@@ -86,7 +86,7 @@ def item_form_class(framework: Framework, route_roles: list[str]):
 
 
 class PrivateNotesForm(FlaskForm):
-    revision = HiddenField()  # the plan revision the notes were loaded at
+    revision = revision_field()  # the plan revision the notes were loaded at
     notes = TextAreaField(
         "My private notes",
         widget=GovTextArea(),

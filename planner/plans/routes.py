@@ -13,6 +13,7 @@ from pathways.routes import alternative_routes, options
 from planner.catalogue.operations import framework_for_user
 from planner.extensions import db, htmx
 from planner.frameworks import current_version, framework_or_503
+from planner.hardening import attachment
 from planner.models import Conversation, Plan, PlanItem
 from planner.people import person_for
 from planner.permissions import signed_in
@@ -248,7 +249,7 @@ def plan_notes(plan_id: int):
         context = _plan_context(plan)
         context["notes_form"] = form
         return render_template("plans/plan.html", **context), 400
-    if form.revision.data and form.revision.data != str(plan.revision):
+    if form.revision.data != str(plan.revision):
         # changed in another window since this page was loaded: keep both, overwrite neither
         context = _plan_context(plan)
         context["notes_form"] = form
@@ -296,7 +297,9 @@ def plan_pdf(plan_id: int):
     return Response(
         pdf,
         mimetype="application/pdf",
-        headers={"Content-Disposition": f'attachment; filename="pathways-plan-{plan_id}.pdf"'},
+        headers={
+            "Content-Disposition": attachment(f"pathways-plan-{plan_id}.pdf"),
+        },
     )
 
 

@@ -10,11 +10,11 @@ from govuk_frontend_wtf.wtforms_widgets import (
     GovSubmitInput,
     GovTextInput,
 )
-from wtforms import BooleanField, DateField, DecimalField, RadioField, SelectField, SubmitField
+from wtforms import BooleanField, DateField, RadioField, SelectField, SubmitField
 from wtforms.validators import DataRequired, InputRequired, NumberRange, Optional, ValidationError
 
 from pathways.model import Framework
-from planner.widgets import DateInput
+from planner.widgets import DateInput, FiniteDecimalField
 
 
 def _not_future(form, field):
@@ -36,7 +36,7 @@ def profile_form_class(framework: Framework):
             ],
             validators=[DataRequired("Choose your current role")],
         )
-        years_qualified = DecimalField(
+        years_qualified = FiniteDecimalField(
             "Years since you qualified",
             widget=GovTextInput(),
             places=None,
@@ -55,7 +55,7 @@ def profile_form_class(framework: Framework):
             choices=[("yes", "Yes"), ("no", "No, I want to progress without managing people")],
             validators=[DataRequired("Say whether you would consider line management")],
         )
-        extra_hours_per_week = DecimalField(
+        extra_hours_per_week = FiniteDecimalField(
             "Extra hours you usually work each week (optional)",
             widget=GovTextInput(),
             places=None,
@@ -68,7 +68,7 @@ def profile_form_class(framework: Framework):
         setattr(
             ProfileForm,
             f"area_{area.slug}",
-            DecimalField(
+            FiniteDecimalField(
                 f"Years in {area.title.lower()}",
                 widget=GovTextInput(),
                 places=None,

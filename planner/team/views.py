@@ -6,6 +6,7 @@ from flask import Response
 
 from pathways.model import Framework
 from pathways.prompts import conversation_prompts
+from planner.hardening import attachment
 from planner.models import Conversation, Plan
 from planner.people import latest_ratings
 from planner.plans.views import plan_view_framework
@@ -66,5 +67,7 @@ def conversation_pdf(plan: Plan, conversation: Conversation) -> Response:
     return Response(
         pdf,
         mimetype="application/pdf",
-        headers={"Content-Disposition": f'attachment; filename="{name}"'},
+        headers={
+            "Content-Disposition": attachment(name),
+        },
     )
