@@ -1,10 +1,13 @@
-"""Every form, fed arbitrary input: never a server error, never a stack trace."""
+"""Every form, fed arbitrary input by someone of a second organisation on the deployment:
+never a server error, never a stack trace, never anything of the first organisation."""
 
 from __future__ import annotations
 
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+
+from tests.conftest import local_item_form, save_notes
 
 FORMS = {  # url: field names a browser would send
     "/login": ["email", "password"],
@@ -85,17 +88,48 @@ values = st.one_of(
 )
 
 
-@pytest.fixture
-def signed_in(app, client, make_user, login):
-    from planner.extensions import db
-    from planner.models import Organisation
+FIRST = "Zorblax"  # in every name of the first organisation, and its private texts
 
-    with app.app_context():
-        org = Organisation(name="Fuzz council")
-        db.session.add(org)
-        db.session.commit()
-        org_id = org.id
-    boss = make_user(roles=["practitioner", "admin", "manager", "ld"], organisation_id=org_id)
+
+def _first_organisation(client, make_user, make_org, login) -> dict[str, str]:
+    """Another council's people and records: their URLs, fuzzed too, must stay out of reach."""
+    org_id = make_org(f"{FIRST} council")
+    boss = make_user(
+        "boss@first.example", name=f"Bo {FIRST}", roles=["manager"], organisation_id=org_id
+    )
+    make_user(
+        "own@first.example", name=f"Ova {FIRST}", line_manager_id=boss, organisation_id=org_id
+    )
+    make_user("ld@first.example", name=f"Lu {FIRST}", roles=["ld"], organisation_id=org_id)
+    login("own@first.example")
+    plan = client.post(
+        "/plans",
+        data={"target": "senior_practitioner", "route": "social_worker,senior_practitioner"},
+    ).headers["Location"]
+    save_notes(client, plan, f"{FIRST} private notes")
+    client.post(plan + "/share", data={"share": "1"})
+    client.post("/logout")
+    login("ld@first.example")
+    item = client.post("/catalogue/new", data=local_item_form("theirs", f"{FIRST} course"))
+    client.post("/logout")
+    return {
+        "notes": plan + "/notes",
+        "conversation": plan.replace("/plans/", "/team/plans/") + "/conversations",
+        "item": item.headers["Location"].replace("#local-", "/") + "/edit",  # /catalogue/N/edit
+    }
+
+
+@pytest.fixture
+def signed_in(app, client, make_user, make_org, login):
+    first = _first_organisation(client, make_user, make_org, login)
+    FORMS[first["notes"]] = ["notes", "revision"]
+    FORMS[first["conversation"]] = ["held_on", "notes", "actions-0-title"]
+    FORMS[first["item"]] = ["title", "kind", "mode", "capabilities", "duration"]
+    org_id = make_org("Fuzz council")
+    # every role of the organisation, and the deployment's national editor (framework forms)
+    boss = make_user(
+        roles=["practitioner", "admin", "manager", "ld", "national_editor"], organisation_id=org_id
+    )
     make_user("report@example.org", line_manager_id=boss, organisation_id=org_id)
     login("report@example.org")
     shared = client.post(
@@ -128,6 +162,8 @@ def signed_in(app, client, make_user, login):
         "service_area",
         "due",
     ]
+    for url in first.values():  # the first organisation's records exist, out of reach
+        assert client.post(url, data={}).status_code == 404, url
     return client
 
 
@@ -145,6 +181,7 @@ def test_forms_never_fail_with_a_server_error(signed_in, data):
     body = response.get_data(as_text=True)
     assert response.status_code < 500, (url, fields, body[-800:])
     assert "Traceback" not in body
+    assert FIRST not in body, (url, fields)
 
 
 @settings(
@@ -182,5 +219,6 @@ def test_query_strings_never_fail(signed_in, data):
         )
     )
     response = signed_in.get(url, query_string=query)
+    body = response.get_data(as_text=True)
     assert response.status_code < 500, (url, query)
-    assert "Traceback" not in response.get_data(as_text=True)
+    assert "Traceback" not in body and FIRST not in body, (url, query)

@@ -1,16 +1,23 @@
-"""Every URL in the app, tried as an anonymous visitor and as another practitioner.
+"""Every URL in the app, tried as an anonymous visitor, as other people of the same
+organisation, and as every role of a second organisation on the same deployment.
 
-The matrix is generated from ``app.url_map``: a new route that is not classified here fails
-``test_every_rule_is_classified``, so nothing can escape the permission tests."""
+The matrix is generated from ``app.url_map``. Every endpoint declares who may reach it
+(planner/permissions.py) and the classification here must agree with the declaration, so a
+new route, or a changed rule, fails ``test_every_endpoint_declares_the_access_classified_here``
+until it is classified (and so tested) here too."""
 
 from __future__ import annotations
+
+import re
 
 import sqlalchemy as sa
 from flask import url_for
 
 from planner.extensions import db
 from planner.models import CompletedTraining, Plan, PlanItem, Rating
+from planner.permissions import Access, access_of
 from tests.conftest import local_item_form, save_notes
+from tests.pdf import pdf_text
 
 PUBLIC = {
     "static",
@@ -86,7 +93,8 @@ LD = {
     "catalogue.audit",
     "catalogue.audit_pdf",
 }
-# L&D and administrators of any organisation: the framework's versions and edits.
+# National framework editors (deployment level, in no organisation): the framework's
+# versions and edits. No organisation's L&D or administrator.
 EDITOR = {
     "editor.versions",
     "editor.version_detail",
@@ -104,28 +112,53 @@ EDITOR = {
     "editor.import_yaml",
 }
 OWNED_ARGS = {"plan_id", "item_id", "row_id", "conversation_id", "token_id"}
-ORGANISATION_ARGS = {"local_id"}
+ORGANISATION_ARGS = {"local_id", "user_id"}
+# The L&D endpoints of the API: tokens of L&D staff or administrators.
+LD_API = {"api.insight"}
 
 
 def rules(app):
     return list(app.url_map.iter_rules())
 
 
-def test_every_rule_is_classified(app):
-    unclassified = (
-        {r.endpoint for r in rules(app)}
-        - PUBLIC
-        - ADMIN_ONLY
-        - SIGNED_IN
-        - MANAGER
-        - LD
-        - EDITOR
-        - API
-        - PUBLIC_API
-    )
-    assert unclassified == set(), "classify these endpoints in tests/test_permissions.py"
+def _expected_access(endpoint: str) -> Access:
+    if endpoint in PUBLIC | PUBLIC_API:
+        return Access("public")
+    if endpoint in SIGNED_IN:
+        return Access("signed_in")
+    if endpoint in API:
+        return Access("token", frozenset({"ld", "admin"} if endpoint in LD_API else ()))
+    for group, roles in (
+        (ADMIN_ONLY, {"admin"}),
+        (MANAGER, {"manager"}),
+        (LD, {"ld", "admin"}),
+        (EDITOR, {"national_editor"}),
+    ):
+        if endpoint in group:
+            return Access("role", frozenset(roles))
+    raise AssertionError(f"classify {endpoint} in tests/test_permissions.py")
 
 
+def test_every_endpoint_declares_the_access_classified_here(app):
+    for rule in rules(app):
+        declared = access_of(app, rule.endpoint)
+        assert declared is not None, f"{rule.endpoint} declares no access"
+        assert declared == _expected_access(rule.endpoint), rule.endpoint
+
+
+def test_an_endpoint_that_declares_nothing_is_refused(app, client, make_user, login):
+    """Deny by default: forgetting the declaration closes a page rather than opening it."""
+    app.add_url_rule("/undeclared", "undeclared", lambda: "open to all")
+    assert client.get("/undeclared").status_code == 403
+    make_user("admin@example.org", roles=("admin", "ld", "manager", "national_editor"))
+    login("admin@example.org")
+    response = client.get("/undeclared")
+    assert response.status_code == 403 and "open to all" not in response.get_data(as_text=True)
+
+
+# In every name of the first organisation (people, teams, the organisation itself), so that
+# one search of a response finds any of them.
+MARK = "Zorblax"
 SECRET = "Private action"
 PRIVATE_NOTE = "My secret worry about the move"
 CONVERSATION_NOTE = "Talked about the step to senior practitioner"
@@ -138,16 +171,26 @@ def _owner_data(app, client, make_user, login):
     with app.app_context():
         from planner.models import Organisation, Team
 
-        org = Organisation(name="Test council")
+        org = Organisation(name=f"{MARK} council")
         db.session.add(org)
         db.session.flush()
-        teams = [Team(organisation_id=org.id, name=n) for n in ("East", "West")]
+        teams = [Team(organisation_id=org.id, name=f"{MARK} {n}") for n in ("East", "West")]
         db.session.add_all(teams)
         db.session.commit()
         org_id, east, west = org.id, teams[0].id, teams[1].id
-    boss = make_user("boss@example.org", roles=("manager",), organisation_id=org_id, team_id=east)
+    boss = make_user(
+        "boss@example.org",
+        name=f"Bea {MARK}",
+        roles=("manager",),
+        organisation_id=org_id,
+        team_id=east,
+    )
     owner_id = make_user(
-        "owner@example.org", organisation_id=org_id, team_id=east, line_manager_id=boss
+        "owner@example.org",
+        name=f"Olu {MARK}",
+        organisation_id=org_id,
+        team_id=east,
+        line_manager_id=boss,
     )
     login("owner@example.org")
     location = client.post(
@@ -180,8 +223,8 @@ def _owner_data(app, client, make_user, login):
     # everyone else: a practitioner in the same team, a manager of another team, L&D, admin
     make_user("intruder@example.org", organisation_id=org_id, team_id=east, line_manager_id=boss)
     make_user("othermanager@example.org", roles=("manager",), organisation_id=org_id, team_id=west)
-    make_user("ld@example.org", roles=("ld",), organisation_id=org_id)
-    make_user("admin@example.org", roles=("admin",), organisation_id=org_id)
+    make_user("ld@example.org", name=f"Lee {MARK}", roles=("ld",), organisation_id=org_id)
+    make_user("admin@example.org", name=f"Ali {MARK}", roles=("admin",), organisation_id=org_id)
     with app.app_context():
         from planner.models import ApiToken, Conversation, LocalTraining, Organisation
 
@@ -408,3 +451,129 @@ def test_plan_items_are_only_found_through_their_plan(app, client, make_user, lo
     assert response.status_code == 404
     with app.app_context():
         assert db.session.get(PlanItem, values["item_id"]).status == "planned"
+
+
+# --- a second organisation on the same deployment --------------------------------------
+
+SECOND = "Borealis"
+SECOND_ORG = {  # email: roles; every role an organisation has
+    "admin@b-council.example": ("admin",),
+    "ld@b-council.example": ("ld",),
+    "manager@b-council.example": ("manager",),
+    "prac@b-council.example": ("practitioner",),
+}
+FIRST_ORG_CONTENT = (
+    MARK,
+    "owner@example.org",
+    "boss@example.org",
+    SECRET,
+    PRIVATE_NOTE,
+    CONVERSATION_NOTE,
+    LOCAL_TITLE,
+)
+
+
+def _second_organisation(app, client, make_user, login) -> dict[str, str]:
+    """A second council with one person in each role, a practitioner's plan shared with its
+    manager, a local catalogue item and some audit events of its own; an API token for each
+    person. Returns email -> token."""
+    from planner.models import Organisation
+
+    with app.app_context():
+        org = Organisation(name=f"{SECOND} council")
+        db.session.add(org)
+        db.session.commit()
+        org_id = org.id
+    ids = {
+        email: make_user(
+            email,
+            name=f"{email.split('@')[0].title()} {SECOND}",
+            roles=roles,
+            organisation_id=org_id,
+        )
+        for email, roles in SECOND_ORG.items()
+    }
+    with app.app_context():
+        from planner.models import User
+
+        db.session.get(User, ids["prac@b-council.example"]).line_manager_id = ids[
+            "manager@b-council.example"
+        ]
+        db.session.commit()
+    login("prac@b-council.example")
+    location = client.post(
+        "/plans", data={"target": "practice_educator", "route": "social_worker,practice_educator"}
+    ).headers["Location"]
+    client.post(location + "/share", data={"share": "1"})
+    client.post("/logout")
+    login("ld@b-council.example")
+    client.post("/catalogue/new", data=local_item_form("their_course", f"{SECOND} course"))
+    client.post("/logout")
+    tokens = {}
+    for email in SECOND_ORG:
+        login(email)
+        page = client.post("/account/tokens", data={"name": "integration"}).get_data(as_text=True)
+        tokens[email] = re.search(r"pw_[A-Za-z0-9_-]{20,}", page).group(0)
+        client.post("/logout")
+    return tokens
+
+
+def _absent(body: str, who: str, url: str) -> None:
+    for content in FIRST_ORG_CONTENT:
+        assert content not in body, (who, url, content)
+
+
+def test_a_second_organisation_sees_nothing_of_the_first(app, client, make_user, login):
+    """Every URL and method, with the first organisation's object ids, as the second
+    organisation's administrator, L&D, manager and practitioner: forbidden or not found
+    where it names the first organisation's objects, nothing of the first organisation in
+    any response, and nothing of it changed."""
+    owner_id, values = _owner_data(app, client, make_user, login)
+    _second_organisation(app, client, make_user, login)
+    before = _snapshot(app, owner_id)
+    for email, roles in SECOND_ORG.items():
+        login(email)
+        assert SECOND in client.get("/profile").get_data(as_text=True)  # really signed in
+        tried = 0
+        for rule, method, url in _urls(app, values):
+            if rule.endpoint in API | PUBLIC_API or rule.endpoint == "auth.logout":
+                continue  # the API: see the next test
+            declared = access_of(app, rule.endpoint)
+            response = client.open(url, method=method, data=ATTEMPT)
+            body = response.get_data().decode(errors="replace")
+            if declared.who == "role" and not declared.roles & set(roles):
+                assert response.status_code == 403, (email, method, url, response.status_code)
+            elif (OWNED_ARGS | ORGANISATION_ARGS) & set(rule.arguments):
+                assert response.status_code == 404, (email, method, url, response.status_code)
+            else:
+                assert response.status_code < 500, (email, method, url, response.status_code)
+            if url.endswith(".pdf") and response.status_code == 200:
+                body += pdf_text(response.get_data())
+            response.close()
+            _absent(body, email, url)
+            tried += 1
+        assert tried >= 60, email
+        client.post("/logout")
+    assert _snapshot(app, owner_id) == before
+
+
+def test_a_second_organisations_api_tokens_reach_nothing_of_the_first(
+    app, client, make_user, login
+):
+    owner_id, values = _owner_data(app, client, make_user, login)
+    tokens = _second_organisation(app, client, make_user, login)
+    before = _snapshot(app, owner_id)
+    api_rules = [(r, m, u) for r, m, u in _urls(app, values) if r.endpoint in API]
+    assert len(api_rules) >= 10
+    for email, token in tokens.items():
+        headers = {"Authorization": f"Bearer {token}"}
+        for rule, method, url in api_rules:
+            response = client.open(url, method=method, headers=headers, json={"status": "done"})
+            assert response.is_json and response.status_code < 500, (email, url)
+            if "plan_id" in rule.arguments:
+                assert response.status_code == 404, (email, method, url)
+            if rule.endpoint in LD_API:
+                expected = 200 if {"ld", "admin"} & set(SECOND_ORG[email]) else 403
+                assert response.status_code == expected, (email, url)
+            _absent(response.get_data(as_text=True), email, url)
+    assert _snapshot(app, owner_id) == before
