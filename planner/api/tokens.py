@@ -28,7 +28,8 @@ def make_token(user: User, name: str) -> tuple[ApiToken, str]:
     )
     db.session.add(row)
     db.session.flush()
-    record("account.token_create", "api_token", row.id, f"API token '{row.name}' made", actor=user)
+    # The token's name is the person's own words: the log says which token, not what it is called.
+    record("account.token_create", "api_token", row.id, "API token made", actor=user)
     db.session.commit()
     return row, token
 
@@ -72,5 +73,5 @@ def _aware(moment: datetime) -> datetime:
 
 def revoke(row: ApiToken) -> None:
     row.revoked = True
-    record("account.token_revoke", "api_token", row.id, f"API token '{row.name}' revoked")
+    record("account.token_revoke", "api_token", row.id, "API token revoked")
     db.session.commit()
