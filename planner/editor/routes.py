@@ -42,6 +42,7 @@ from planner.frameworks import (
 from planner.hardening import attachment
 from planner.models import FrameworkVersion
 from planner.permissions import require_role
+from planner.widgets import STALE_CHECK_MESSAGE
 
 # The national framework is shared by every organisation on the deployment: only national
 # editors change it (organisations add their own items in their catalogue).
@@ -126,7 +127,7 @@ def restore(version_id: int):
     version = _version_or_404(version_id)
     form = RestoreForm()
     if not form.validate_on_submit():
-        abort(400)
+        abort(400, description=STALE_CHECK_MESSAGE)
     try:
         make_current(version, _base(form))
     except VersionConflict as exc:
