@@ -110,14 +110,17 @@ def test_admin_invites_and_the_link_works_once(app, client, make_user, login):
         },
     )
     html = response.get_data(as_text=True)
-    assert response.status_code == 200 and "Account created for New Person" in html
-    link = re.search(r'<code id="invite-link">[^<]*(/set-password/[^<]+)</code>', html).group(1)
+    assert response.status_code == 200 and "Invitation ready for New Person" in html
+    link = re.search(r'<code id="invite-link">[^<]*(/invitations/[^<]+)</code>', html).group(1)
+    assert "new@example.org" in html.split("Invited, not joined yet")[1]  # listed as pending
+    with app.app_context():  # no account until the person accepts
+        assert db.session.scalar(sa.select(User).filter_by(email="new@example.org")) is None
     client.post("/logout")
     fresh = app.test_client()
     assert fresh.get(link).status_code == 200
     done = fresh.post(link, data={"password": PASSWORD, "confirm": PASSWORD})
-    assert done.status_code == 302
-    assert app.test_client().get(link).status_code == 404  # used: the password changed
+    assert done.status_code == 302 and fresh.get("/profile").status_code == 200
+    assert app.test_client().get(link).status_code == 404  # used
     with app.app_context():
         user = db.session.scalar(sa.select(User).filter_by(email="new@example.org"))
         assert user.roles == {"practitioner", "manager"} and user.organisation_id == org_id

@@ -17,7 +17,7 @@ from tests.conftest import fill_user_data, local_item_form, save_notes
 def _populate(app, client, make_user, login):
     """Rows in every table: users and roles, a team, profile, ratings (self and manager),
     training, a shared plan with items, a conversation, local training, framework versions,
-    audit events."""
+    audit events, an invitation."""
     from planner.models import Organisation, Team
 
     with app.app_context():
@@ -28,7 +28,7 @@ def _populate(app, client, make_user, login):
         db.session.add(team)
         db.session.commit()
         org_id, team_id = org.id, team.id
-    boss = make_user("boss@example.org", roles=("manager", "ld"), organisation_id=org_id)
+    boss = make_user("boss@example.org", roles=("manager", "ld", "admin"), organisation_id=org_id)
     make_user(line_manager_id=boss, organisation_id=org_id, team_id=team_id)
     login()
     location = fill_user_data(client)
@@ -44,6 +44,16 @@ def _populate(app, client, make_user, login):
     )
     client.post("/catalogue/new", data=local_item_form())
     client.post("/account/tokens", data={"name": "HR system"})
+    client.post(
+        "/admin/users",
+        data={
+            "name": "Ivy",
+            "email": "ivy@example.org",
+            "roles": ["practitioner"],
+            "team": "",
+            "line_manager": "",
+        },
+    )
     client.post("/logout")
 
 

@@ -27,6 +27,7 @@ PUBLIC = {
     "auth.login",
     "auth.register",
     "auth.set_password",
+    "auth.accept_invitation",
 }
 ADMIN_ONLY = {"auth.users", "auth.user_link", "auth.audit_log"}
 SIGNED_IN = {  # any signed-in user, acting on their own data only
@@ -395,8 +396,11 @@ def test_the_line_manager_sees_the_shared_plan_but_never_private_notes(
         if rule.endpoint in MANAGER and method == "GET":
             response = client.get(url)
             assert response.status_code == 200, url
-            if not url.endswith(".pdf"):
-                assert PRIVATE_NOTE not in response.get_data(as_text=True), url
+            body = response.get_data()
+            text = pdf_text(body) if url.endswith(".pdf") else body.decode()
+            if rule.endpoint.startswith("team.conversation_detail"):  # the record, page or PDF
+                assert CONVERSATION_NOTE in text, url  # so the text was really read
+            assert PRIVATE_NOTE not in text, url
     assert CONVERSATION_NOTE in client.get(
         f"/team/plans/{values['plan_id']}/conversations/{values['conversation_id']}"
     ).get_data(as_text=True)

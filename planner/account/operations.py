@@ -12,6 +12,7 @@ from planner.models import (
     Conversation,
     CurrentRating,
     FrameworkVersion,
+    Invitation,
     Plan,
     PlanItem,
     Profile,
@@ -44,6 +45,15 @@ def delete_account(user: User) -> None:
     )
     db.session.execute(
         sa.update(User).where(User.line_manager_id == user.id).values(line_manager_id=None)
+    )
+    # Invitations they made, or that name them as line manager, stay for the invitees.
+    db.session.execute(
+        sa.update(Invitation).where(Invitation.invited_by_id == user.id).values(invited_by_id=None)
+    )
+    db.session.execute(
+        sa.update(Invitation)
+        .where(Invitation.line_manager_id == user.id)
+        .values(line_manager_id=None)
     )
     # Records this person wrote as a manager or editor stay, without the author.
     db.session.execute(

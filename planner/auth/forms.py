@@ -155,4 +155,4 @@ class InviteForm(FlaskForm):
     )
     team = SelectField("Team", widget=GovSelect(), coerce=str)
     line_manager = SelectField("Line manager", widget=GovSelect(), coerce=str)
-    submit = SubmitField("Create account and invitation link", widget=GovSubmitInput())
+    submit = SubmitField("Make an invitation link", widget=GovSubmitInput())

@@ -20,6 +20,7 @@ def create_user(
     organisation_id=None,
     team_id=None,
     line_manager_id=None,
+    commit: bool = True,
 ) -> User:
     email = email.strip().lower()
     if db.session.scalar(sa.select(User.id).filter(sa.func.lower(User.email) == email)):
@@ -44,7 +45,8 @@ def create_user(
         f"Account created with roles: {', '.join(sorted(user.roles))}",
         organisation_id=organisation_id,
     )
-    db.session.commit()
+    if commit:
+        db.session.commit()
     return user
 
 

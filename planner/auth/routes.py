@@ -10,6 +10,13 @@ from werkzeug.security import check_password_hash, generate_password_hash
 from planner.audit import record
 from planner.auth import bp
 from planner.auth.forms import InviteForm, LoginForm, RegisterForm, SetPasswordForm
+from planner.auth.invitations import (
+    InvitedAlready,
+    accept,
+    invitation_for_token,
+    invite,
+    pending_invitations,
+)
 from planner.auth.operations import EmailTaken, create_user
 from planner.auth.tokens import make_token, user_for_token
 from planner.extensions import db, limiter
@@ -142,31 +149,76 @@ def users():
     org_id = organisation_id_or_403()
     teams = db.session.scalars(in_organisation(Team).order_by(Team.name)).all()
     people = db.session.scalars(in_organisation(User).order_by(User.name)).all()
+    _invite_choices(form, teams, people)
+    link = None
+    if form.validate_on_submit():
+        try:
+            invitation, token = invite(
+                org_id,
+                form.name.data,
+                form.email.data,
+                form.roles.data,
+                team_id=int(form.team.data) if form.team.data else None,
+                line_manager_id=int(form.line_manager.data) if form.line_manager.data else None,
+                invited_by=current_user,
+            )
+        except InvitedAlready:
+            form.email.errors.append(
+                "This person is already in your organisation (see People). To let them set "
+                "a new password, use their 'New set-password link'."
+            )
+        else:
+            link = url_for("auth.accept_invitation", token=token, _external=True)
+            flash(
+                f"Invitation ready for {invitation.name}. Send them the link below: their "
+                "account is made when they open it and choose a password.",
+                "success",
+            )
+            form = InviteForm(formdata=None)
+            _invite_choices(form, teams, people)
+    return render_template(
+        "auth/users.html",
+        form=form,
+        people=people,
+        invitations=pending_invitations(org_id),
+        link=link,
+    )
+
+
+def _invite_choices(form, teams, people) -> None:
     form.team.choices = [("", "No team")] + [(str(t.id), t.name) for t in teams]
     form.line_manager.choices = [("", "No line manager")] + [
         (str(u.id), u.name) for u in people if u.has_role("manager")
     ]
-    link = None
+
+
+@bp.route("/invitations/<token>", methods=["GET", "POST"])
+@public
+def accept_invitation(token: str):
+    """The invitee sets a password; their account is made then, in the inviting organisation."""
+    invitation = invitation_for_token(token)
+    if invitation is None:
+        abort(
+            404,
+            description="This invitation link has expired or has already been used. Ask your "
+            "administrator for a new one.",
+        )
+    taken = db.session.scalar(
+        sa.select(User.id).where(sa.func.lower(User.email) == invitation.email)
+    )
+    if taken is not None:
+        return render_template("auth/invitation_taken.html", invitation=invitation)
+    form = SetPasswordForm()
+    form.personal_words = (invitation.name, invitation.email)
     if form.validate_on_submit():
         try:
-            user = create_user(
-                form.name.data,
-                form.email.data,
-                form.roles.data,
-                organisation_id=org_id,
-                team_id=int(form.team.data) if form.team.data else None,
-                line_manager_id=int(form.line_manager.data) if form.line_manager.data else None,
-            )
+            user = accept(invitation, form.password.data)
         except EmailTaken:
-            form.email.errors.append("An account with this email address already exists")
-        else:
-            link = url_for("auth.set_password", token=make_token(user), _external=True)
-            flash(
-                f"Account created for {user.name}. Send them the set-password link below.",
-                "success",
-            )
-            people = db.session.scalars(in_organisation(User).order_by(User.name)).all()
-    return render_template("auth/users.html", form=form, people=people, link=link)
+            return render_template("auth/invitation_taken.html", invitation=invitation)
+        begin_session(user)
+        flash("Your account is ready. Start by telling us where you are now.", "success")
+        return redirect(url_for("profile.profile"))
+    return render_template("auth/set_password.html", form=form, user=invitation)
 
 
 @bp.post("/admin/users/<int:user_id>/link")

@@ -1,6 +1,14 @@
 """ORM models. The schema only ever changes through an Alembic revision in migrations/."""
 
-from planner.models.accounts import ORGANISATION_ROLES, ROLES, Organisation, Team, User, UserRole
+from planner.models.accounts import (
+    ORGANISATION_ROLES,
+    ROLES,
+    Invitation,
+    Organisation,
+    Team,
+    User,
+    UserRole,
+)
 from planner.models.api import ApiToken
 from planner.models.audit import AuditEvent
 from planner.models.catalogue import LocalTraining
@@ -18,6 +26,7 @@ from planner.models.plans import ACTION_OWNERS, PLAN_ITEM_KINDS, Conversation, P
 __all__ = [
     "ROLES",
     "ORGANISATION_ROLES",
+    "Invitation",
     "Organisation",
     "Team",
     "User",

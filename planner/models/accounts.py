@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from datetime import datetime
 
 import sqlalchemy as sa
@@ -12,7 +13,15 @@ from werkzeug.security import check_password_hash, generate_password_hash
 from planner.extensions import db
 from planner.models.frameworks import utcnow
 
-__all__ = ["ROLES", "ORGANISATION_ROLES", "Organisation", "Team", "User", "UserRole"]
+__all__ = [
+    "ROLES",
+    "ORGANISATION_ROLES",
+    "Invitation",
+    "Organisation",
+    "Team",
+    "User",
+    "UserRole",
+]
 
 # Within an organisation: practitioner plans their own career; manager holds career
 # conversations; ld is learning and development (aggregates, catalogue, audit); admin manages
@@ -104,3 +113,37 @@ class User(UserMixin, db.Model):
     @property
     def is_active(self) -> bool:  # Flask-Login: deactivated accounts cannot log in
         return self.active
+
+
+class Invitation(db.Model):
+    """An organisation's invitation to join: the account is made only when the person opens
+    the link and sets a password. Until then the invitation says nothing about whether the
+    address already has an account elsewhere, so inviting cannot be used to find that out."""
+
+    __tablename__ = "invitation"
+    __table_args__ = (
+        sa.UniqueConstraint("organisation_id", "email", name="uq_invitation_organisation_email"),
+    )
+    id: Mapped[int] = mapped_column(primary_key=True)
+    organisation_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("organisation.id", ondelete="CASCADE"), index=True
+    )
+    email: Mapped[str] = mapped_column(sa.String(254))
+    name: Mapped[str] = mapped_column(sa.String(200))
+    roles_json: Mapped[str] = mapped_column(sa.String(200), default="[]")
+    team_id: Mapped[int | None] = mapped_column(sa.ForeignKey("team.id", ondelete="SET NULL"))
+    line_manager_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("user_account.id", ondelete="SET NULL")
+    )
+    invited_by_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("user_account.id", ondelete="SET NULL")
+    )
+    token_hash: Mapped[str] = mapped_column(sa.String(64), unique=True)
+    created_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=utcnow)
+
+    organisation: Mapped[Organisation] = relationship()
+    team: Mapped[Team | None] = relationship()
+
+    @property
+    def roles(self) -> list[str]:
+        return json.loads(self.roles_json)

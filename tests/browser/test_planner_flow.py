@@ -161,12 +161,25 @@ def test_admin_invites_someone(browser, live_server, live_server_app):
         page.fill("#name", "Ina Invited")
         page.fill("#email", "ina@example.org")
         page.select_option("#team", label="North")
-        page.click("button:has-text('Create account and invitation link')")
+        page.click("button:has-text('Make an invitation link')")
         link = page.locator("#invite-link").inner_text()
-        assert "/set-password/" in link
+        assert "/invitations/" in link
+        assert page.locator("caption:has-text('Invited, not joined yet')").is_visible()
         check_accessibility(page, "admin-invited")
         page.goto(live_server + "/admin/audit")
-        assert page.locator("code:has-text('account.create')").count() >= 1
+        assert page.locator("code:has-text('account.invite')").count() >= 1
         check_accessibility(page, "admin-audit")
+    finally:
+        context.close()
+    # the invitee opens the link in their own browser and chooses a password
+    context = browser.new_context()
+    page = context.new_page()
+    try:
+        page.goto(link)
+        check_accessibility(page, "invitation-accept")
+        page.fill("#password", "ina's own long passphrase 2026")
+        page.fill("#confirm", "ina's own long passphrase 2026")
+        page.click("button:has-text('Set password')")
+        page.locator(".govuk-notification-banner:has-text('Your account is ready')").wait_for()
     finally:
         context.close()

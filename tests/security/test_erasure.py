@@ -35,7 +35,7 @@ def _person_everywhere(app, client, make_user, make_org, login) -> int:
     person = make_user(
         EMAIL,
         name=NAME,
-        roles=("practitioner", "manager", "national_editor"),
+        roles=("practitioner", "manager", "admin", "national_editor"),
         organisation_id=org,
     )
     make_user("report@example.org", name="Ray Report", line_manager_id=person, organisation_id=org)
@@ -50,6 +50,17 @@ def _person_everywhere(app, client, make_user, make_org, login) -> int:
     team_plan = shared.replace("/plans/", "/team/plans/")
     client.post(team_plan + "/ratings", data={"vision": "4"})
     client.post(team_plan + "/conversations", data={"held_on": ["1", "11", "2026"], "notes": "ok"})
+    invited = client.post(
+        "/admin/users",
+        data={
+            "name": "Ivy Invitee",
+            "email": "ivy@example.org",
+            "roles": ["practitioner"],
+            "team": "",
+            "line_manager": str(person),
+        },
+    )
+    assert "Invitation ready" in invited.get_data(as_text=True)
     with app.app_context():
         from planner.frameworks import current_version, store_framework
 
