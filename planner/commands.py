@@ -89,12 +89,17 @@ def backup_command(path: Path) -> None:
 @click.argument("path", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @with_appcontext
 def restore_command(path: Path) -> None:
-    """Load a backup made by 'backup' into this empty, migrated database."""
+    """Load a backup made by 'backup' into this empty, migrated database. The whole file is
+    checked first; if anything is wrong, every problem is listed (table:row: message, the row
+    counted from 1 in the file) and nothing is written."""
     from planner.backup import BackupError, restore
 
     try:
         with path.open(encoding="utf-8") as source:
             counts = restore(source)
     except BackupError as exc:
-        raise click.ClickException(f"{path}: {exc}") from None
+        count = len(exc.problems)
+        raise click.ClickException(
+            f"{path}: nothing was restored ({count} problem{'s' if count > 1 else ''}):\n{exc}"
+        ) from None
     click.echo(f"Restored {sum(counts.values())} rows into {len(counts)} tables from {path}.")
