@@ -334,7 +334,7 @@ def _null_where_required(data):
 
 def _unknown_role(data):
     _set(data, "user_role", "role", "superadmin")
-    return 'user_role:1: role "superadmin" is not one of: practitioner, manager, ld, admin'
+    return 'user_role:1: role "superadmin" is not one of: practitioner, manager, ld, admin, national_editor'
 
 
 def _unknown_plan_item_kind(data):
