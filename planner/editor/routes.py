@@ -246,7 +246,9 @@ def _save(form, data, template: str, context: dict, done: str):
 
 
 def _current_data() -> dict:
-    return load_data(current_version().document)
+    # stored text: versions saved before anchors were refused may hold them; dump_data
+    # writes the edited document out in full
+    return load_data(current_version().document, allow_aliases=True)
 
 
 @bp.route("/framework/roles/new", methods=["GET", "POST"])
@@ -526,9 +528,14 @@ def import_yaml():
             expected_current_id=_base(form),
         )
     except FrameworkError as exc:
+        # the first problem on the field itself (for a file refused as a whole, too big or
+        # with an alias, it is the reason); every problem in the table below
+        first = exc.problems[0]
+        found = (f"line {first.line}: " if first.line else "") + first.message
+        if len(exc.problems) > 1:
+            found = f"{len(exc.problems)} problems found, listed below; the first, {found}"
         form.file.errors = [
-            f"{upload.filename} was not imported: {len(exc.problems)} problem"
-            f"{'s' if len(exc.problems) != 1 else ''} found. Nothing has been changed."
+            f"{upload.filename} was not imported: {found}. Nothing has been changed."
         ]
         return render_template(
             "editor/import.html", form=form, problems=exc.problems, filename=upload.filename
