@@ -7,6 +7,7 @@ at once, each with its file, line and item.
 from __future__ import annotations
 
 import json
+import re
 from functools import cache
 from pathlib import Path
 
@@ -417,13 +418,30 @@ def read_document(
 PATTERN_MESSAGES = {
     "^https?://": "is not a web address starting http:// or https://",
     "^[a-z][a-z0-9_]*$": "must start with a lower-case letter and use only a-z, 0-9 and _",
+    "^[A-Za-z0-9][A-Za-z0-9._+-]{0,63}$": "must start with a letter or digit and use only "
+    "the letters A-Z and a-z, the digits 0-9 and . _ + -, at most 64 characters, for "
+    "example 2026.1 (it becomes part of file names)",
 }
 
 
+def _pattern(validator, pattern, instance, schema):
+    """JSON Schema's ``pattern`` as the standard means it: in ECMA-262 regular expressions a
+    final ``$`` matches only at the very end, while Python's also matches before a final
+    newline, which would let ``"scotland\\n"`` through as a slug and into a file name."""
+    if not validator.is_type(instance, "string"):
+        return
+    python = (
+        pattern[:-1] + r"\Z" if pattern.endswith("$") and not pattern.endswith("\\$") else pattern
+    )
+    if not re.search(python, instance):
+        yield jsonschema.ValidationError(f"{instance!r} does not match {pattern!r}")
+
+
 @cache
-def _schema_validator() -> jsonschema.Draft202012Validator:
+def _schema_validator() -> jsonschema.protocols.Validator:
     schema = json.loads((Path(__file__).parent / "schema" / "framework.schema.json").read_text())
-    return jsonschema.Draft202012Validator(schema)
+    validator = jsonschema.validators.extend(jsonschema.Draft202012Validator, {"pattern": _pattern})
+    return validator(schema)
 
 
 def schema_problems(doc: Document) -> list[Problem]:
@@ -444,6 +462,11 @@ def schema_problems(doc: Document) -> list[Problem]:
         message = error.message
         if error.validator == "pattern" and error.validator_value in PATTERN_MESSAGES:
             message = f"{error.instance!r} {PATTERN_MESSAGES[error.validator_value]}"
+        if error.validator == "maxLength" and isinstance(error.instance, str):
+            message = (
+                f"is {len(error.instance)} characters long; the most allowed is "
+                f"{error.validator_value}"
+            )
         if error.validator == "additionalProperties":
             message = message.replace("Additional properties are not allowed", "unknown field")
         if error.validator == "anyOf" and path and path[-1] != "sources":

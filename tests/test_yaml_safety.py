@@ -1,7 +1,7 @@
 """Hostile YAML is refused before anything is built from it: alias bombs, anchors, merge keys,
 deep nesting, too many values, too many bytes, several documents. Through the loader and
 through the framework import, which answers with the problem on the file field and stores
-nothing.
+nothing. Also: framework ids and versions safe for file names and headers.
 
 None of these tests is timed: each hostile input would take seconds, gigabytes or the
 recursion limit without the guard, so a refusal with the guard's message is the evidence.
@@ -213,6 +213,29 @@ def test_load_data_goes_through_the_guard():
         load_data(nested_lists(990))
 
 
+# --- versions and ids safe for headers ----------------------------------------------
+
+
+@pytest.mark.parametrize("version", ["2026.1\r\nX-Evil: 1", "2026.é", "2026.1\n", "v" * 65, ""])
+def test_unsafe_versions_are_refused_naming_the_field(version):
+    text = SHIPPED.replace('version: "2026.1"', f"version: {version!r}".replace("'", '"'), 1)
+    assert text != SHIPPED
+    with pytest.raises(FrameworkError) as caught:
+        parse_framework(text, "f.yaml")
+    (problem,) = caught.value.problems
+    assert (problem.item, problem.line) == ("framework.version", 10)
+    assert "use only the letters A-Z and a-z, the digits 0-9 and . _ + -" in problem.message
+
+
+def test_framework_ids_are_refused_with_a_line_break_or_too_long():
+    for bad, words in [("scotland\\n", "must start with a lower-case letter"), ("a" * 65, "is 65")]:
+        text = SHIPPED.replace("  id: scotland", f'  id: "{bad}"', 1)
+        with pytest.raises(FrameworkError) as caught:
+            parse_framework(text, "f.yaml")
+        (problem,) = caught.value.problems
+        assert problem.item == "framework.id" and words in problem.message
+
+
 # --- properties ----------------------------------------------------------------------
 
 PROPERTIES = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -310,6 +333,51 @@ def test_hostile_imports_are_refused_on_the_file_field_and_store_nothing(app, ed
     assert _versions(app) == before
 
 
+def test_an_unsafe_version_is_refused_on_import_and_downloads_stay_safe(app, editor):
+    before = _versions(app)
+    text = SHIPPED.replace('version: "2026.1"', 'version: "2026.2\\r\\nX-Evil: 1"', 1)
+    response = _import(app, editor, text, "evil.yaml")
+    assert response.status_code == 400
+    assert "line 10:" in _file_error(response.get_data(as_text=True))
+    assert _versions(app) == before
+    download = editor.get("/framework.yaml")
+    assert download.headers["Content-Disposition"] == 'attachment; filename="scotland-2026.1.yaml"'
+
+
+def _edit_team_manager(client) -> None:
+    page = client.get("/framework/roles/team_manager/edit").get_data(as_text=True)
+    base = re.search(r'name="base" type="hidden" value="(\d+)"', page).group(1)
+    response = client.post(
+        "/framework/roles/team_manager/edit",
+        data={
+            "base": base,
+            "title": "Team manager",
+            "description": "Manages a team.",
+            "track": "management",
+            "stage": "4",
+            "positional": "yes",
+            "typical_years": "4",
+            "responsibilities": "Supervision",
+            "training_gap": "",
+            "note": "Shorter description",
+        },
+    )
+    assert response.status_code == 302, response.get_data(as_text=True)[-1500:]
+
+
+def test_edits_of_a_version_of_64_characters_keep_the_label_within_64(app, editor):
+    longest = "2026.1-" + "x" * 57
+    text = SHIPPED.replace('version: "2026.1"', f'version: "{longest}"', 1)
+    assert _import(app, editor, text, "long.yaml").status_code == 302
+    _edit_team_manager(editor)
+    with app.app_context():
+        saved = db.session.scalar(sa.select(FrameworkVersion).filter_by(is_current=True))
+    assert saved.version == "2026.1-" + "x" * 54 + "-r3" and len(saved.version) == 64
+    assert editor.get("/framework.yaml").headers["Content-Disposition"] == (
+        f'attachment; filename="scotland-{saved.version}.yaml"'
+    )
+
+
 def test_a_version_stored_with_aliases_still_serves_and_edits_write_it_out(app, editor):
     # as a database that held the shipped framework before its anchors were written out
     with app.app_context():
@@ -327,24 +395,7 @@ def test_a_version_stored_with_aliases_still_serves_and_edits_write_it_out(app, 
         db.session.commit()
     assert editor.get("/framework").status_code == 200
     assert editor.get("/roles/team_manager").status_code == 200
-    page = editor.get("/framework/roles/team_manager/edit").get_data(as_text=True)
-    base = re.search(r'name="base" type="hidden" value="(\d+)"', page).group(1)
-    response = editor.post(
-        "/framework/roles/team_manager/edit",
-        data={
-            "base": base,
-            "title": "Team manager",
-            "description": "Manages a team.",
-            "track": "management",
-            "stage": "4",
-            "positional": "yes",
-            "typical_years": "4",
-            "responsibilities": "Supervision",
-            "training_gap": "",
-            "note": "Shorter description",
-        },
-    )
-    assert response.status_code == 302, response.get_data(as_text=True)[-1500:]
+    _edit_team_manager(editor)
     with app.app_context():
         saved = db.session.scalar(sa.select(FrameworkVersion).filter_by(is_current=True))
         assert saved.version == "2025.9-r3" and "&id001" not in saved.document

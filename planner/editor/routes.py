@@ -62,8 +62,12 @@ def _next_label(base: FrameworkVersion) -> str:
     count = db.session.scalar(
         sa.select(sa.func.count(FrameworkVersion.id)).filter_by(framework_id=base.framework_id)
     )
-    root = re.sub(r"-r\d+$", "", base.version)
-    return f"{root}-r{count + 1}"
+    suffix = f"-r{count + 1}"
+    # the schema's version pattern: ASCII letters, digits and . _ + -, at most 64 characters
+    root = re.sub(r"[^A-Za-z0-9._+-]", "-", re.sub(r"-r\d+$", "", base.version))
+    if not root[:1].isalnum():
+        root = "v" + root
+    return root[: 64 - len(suffix)] + suffix
 
 
 # --- versions ------------------------------------------------------------------------
@@ -108,13 +112,13 @@ def version_detail(version_id: int):
 @require_role(*EDITORS)
 def version_yaml(version_id: int):
     version = _version_or_404(version_id)
+    # The schema keeps id and version to plain ASCII; a version stored before it did might
+    # hold a quote, a line break or an accent, which would break the header.
+    name = re.sub(r"[^A-Za-z0-9._+-]", "_", f"{version.framework_id}-{version.version}")
     return Response(
         version.document,
         mimetype="application/yaml",
-        headers={
-            "Content-Disposition": f'attachment; filename="{version.framework_id}-'
-            f'{version.version}.yaml"'
-        },
+        headers={"Content-Disposition": f'attachment; filename="{name}.yaml"'},
     )
 
 
