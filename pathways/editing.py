@@ -13,7 +13,7 @@ from collections.abc import Mapping
 import yaml
 
 from pathways.errors import FrameworkError, Problem
-from pathways.loader import parse_framework
+from pathways.loader import parse_framework, read_document
 from pathways.model import Framework
 
 __all__ = [
@@ -62,13 +62,24 @@ class EditError(FrameworkError):
         super().__init__([Problem("<edit>", None, item, message, path=path)])
 
 
-def load_data(text: str) -> dict:
-    return yaml.safe_load(text)
+def load_data(text: str, *, allow_aliases: bool = False) -> dict:
+    """The data of a YAML document, read through the loader's guard (pathways.loader.
+    check_yaml: size, depth, values, no anchors or aliases) like every framework document.
+    ``allow_aliases`` only for a version stored before anchors were refused."""
+    return read_document(text, "framework document", allow_aliases=allow_aliases).data
+
+
+class _Dumper(yaml.SafeDumper):
+    # A value that appears twice in the data (a role's first source reused for its training
+    # gap, a document stored with aliases) is written out twice: the loader refuses the
+    # anchors and aliases PyYAML would otherwise write for it.
+    def ignore_aliases(self, data) -> bool:
+        return True
 
 
 def dump_data(data: Mapping) -> str:
     """YAML for a document, in its own key order, readable by the loader."""
-    return yaml.safe_dump(dict(data), sort_keys=False, allow_unicode=True, width=100)
+    return yaml.dump(dict(data), Dumper=_Dumper, sort_keys=False, allow_unicode=True, width=100)
 
 
 def validate_data(data: Mapping, name: str = "edited framework") -> tuple[Framework, str]:

@@ -145,7 +145,9 @@ def _parsed(version_id: int, checksum: str) -> Framework:
     # Keyed by id and checksum: a stored version never changes, so it is read and its graph
     # built once per process; after that a request only asks which version is current.
     text = db.session.scalar(sa.select(FrameworkVersion.document).filter_by(id=version_id))
-    return parse_framework(text, f"framework version {version_id}")
+    # Versions stored before anchors and aliases were refused may hold them (the shipped
+    # framework did); they are still bounded by the loader's size, depth and value caps.
+    return parse_framework(text, f"framework version {version_id}", allow_aliases=True)
 
 
 _CURRENT = sa.select(FrameworkVersion.id, FrameworkVersion.checksum).where(

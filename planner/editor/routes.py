@@ -66,8 +66,12 @@ def _next_label(base: FrameworkVersion) -> str:
     count = db.session.scalar(
         sa.select(sa.func.count(FrameworkVersion.id)).filter_by(framework_id=base.framework_id)
     )
-    root = re.sub(r"-r\d+$", "", base.version)
-    return f"{root}-r{count + 1}"
+    suffix = f"-r{count + 1}"
+    # the schema's version pattern: ASCII letters, digits and . _ + -, at most 64 characters
+    root = re.sub(r"[^A-Za-z0-9._+-]", "-", re.sub(r"-r\d+$", "", base.version))
+    if not root[:1].isalnum():
+        root = "v" + root
+    return root[: 64 - len(suffix)] + suffix
 
 
 # --- versions ------------------------------------------------------------------------
@@ -115,6 +119,8 @@ def version_yaml(version_id: int):
     return Response(
         version.document,
         mimetype="application/yaml",
+        # The schema keeps id and version to plain ASCII; one stored before it did may hold a
+        # quote, a line break or an accent, which attachment() makes safe for the header.
         headers={
             "Content-Disposition": attachment(f"{version.framework_id}-{version.version}.yaml"),
         },
@@ -249,7 +255,9 @@ def _save(form, data, template: str, context: dict, done: str):
 
 
 def _current_data() -> dict:
-    return load_data(current_version().document)
+    # stored text: versions saved before anchors were refused may hold them; dump_data
+    # writes the edited document out in full
+    return load_data(current_version().document, allow_aliases=True)
 
 
 @bp.route("/framework/roles/new", methods=["GET", "POST"])
@@ -529,9 +537,14 @@ def import_yaml():
             expected_current_id=_base(form),
         )
     except FrameworkError as exc:
+        # the first problem on the field itself (for a file refused as a whole, too big or
+        # with an alias, it is the reason); every problem in the table below
+        first = exc.problems[0]
+        found = (f"line {first.line}: " if first.line else "") + first.message
+        if len(exc.problems) > 1:
+            found = f"{len(exc.problems)} problems found, listed below; the first, {found}"
         form.file.errors = [
-            f"{upload.filename} was not imported: {len(exc.problems)} problem"
-            f"{'s' if len(exc.problems) != 1 else ''} found. Nothing has been changed."
+            f"{upload.filename} was not imported: {found}. Nothing has been changed."
         ]
         return render_template(
             "editor/import.html", form=form, problems=exc.problems, filename=upload.filename
