@@ -281,8 +281,8 @@ def test_nested_yaml_is_read_and_shared_values_are_refused(value, shared):
 
 @pytest.fixture
 def editor(app, make_user, login, client):
-    make_user("ld@example.org", roles=("ld",), current_role=None)
-    login("ld@example.org")
+    make_user("editor@example.org", roles=("national_editor",), current_role=None)
+    login("editor@example.org")
     return client
 
 
