@@ -341,7 +341,9 @@ def test_an_unsafe_version_is_refused_on_import_and_downloads_stay_safe(app, edi
     assert "line 10:" in _file_error(response.get_data(as_text=True))
     assert _versions(app) == before
     download = editor.get("/framework.yaml")
-    assert download.headers["Content-Disposition"] == 'attachment; filename="scotland-2026.1.yaml"'
+    assert download.headers["Content-Disposition"] == (
+        "attachment; filename=\"scotland-2026.1.yaml\"; filename*=UTF-8''scotland-2026.1.yaml"
+    )
 
 
 def _edit_team_manager(client) -> None:
@@ -374,7 +376,8 @@ def test_edits_of_a_version_of_64_characters_keep_the_label_within_64(app, edito
         saved = db.session.scalar(sa.select(FrameworkVersion).filter_by(is_current=True))
     assert saved.version == "2026.1-" + "x" * 54 + "-r3" and len(saved.version) == 64
     assert editor.get("/framework.yaml").headers["Content-Disposition"] == (
-        f'attachment; filename="scotland-{saved.version}.yaml"'
+        f'attachment; filename="scotland-{saved.version}.yaml"; '
+        f"filename*=UTF-8''scotland-{saved.version}.yaml"
     )
 
 
