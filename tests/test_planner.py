@@ -13,9 +13,11 @@ from planner.extensions import db
 from planner.frameworks import store_framework
 from planner.models import Plan, PlanItem
 from tests.conftest import PASSWORD
+from tests.pdf import assert_pages_render, colour_share, pdf_words
 
 HX = {"HX-Request": "true"}
 ROUTE = "social_worker,research_practitioner,consultant_social_worker"
+ROUTE_RED, OPEN_ROLE = (0xD4, 0x35, 0x1C), (0xE8, 0xF1, 0xFB)  # the role map's colours
 
 
 def save_plan(client, route=ROUTE, target="consultant_social_worker"):
@@ -238,17 +240,34 @@ def test_plan_notices_a_newer_framework_version(app, client, make_user, login):
     assert "version 2026.1" in html and "2026.2" in html
 
 
-def test_plan_pdf_and_json(client, make_user, login):
+def test_plan_pdf_and_json(client, make_user, login, tmp_path):
     make_user()
     login()
     location = save_plan(client)
+    action = {"kind": "other", "training_item": "", "role": "", "service_area": ""}
+    for title, due in (("Shadow the duty senior", {"due": ["30", "6", "2027"]}), ("Read", {})):
+        response = client.post(f"{location}/items", data={**action, "title": title, **due})
+        assert response.status_code == 302
     pdf = client.get(f"{location}.pdf")
-    assert (
-        pdf.status_code == 200
-        and pdf.mimetype == "application/pdf"
-        and pdf.data.startswith(b"%PDF")
-    )
+    assert pdf.status_code == 200 and pdf.mimetype == "application/pdf"
     assert "attachment" in pdf.headers["Content-Disposition"]
+    words = pdf_words(pdf.data)
+    assert words.startswith("Pathways career plan for Prac")
+    assert "Consultant social worker (senior expert / advisory)" in words  # the plan's title
+    assert (
+        "Social worker → Research practitioner (hybrid) → Consultant social worker (senior "
+        "expert / advisory): about 8 years. 0 of 2 actions done." in words
+    )
+    assert "Shadow the duty senior Whole plan 30 June 2027 To do" in words
+    assert "Read Whole plan To do" in words
+    assert "Step 1: Social worker to Research practitioner (hybrid) (about 4 years)" in words
+    assert "Step 2: Research practitioner (hybrid) to Consultant social worker" in words
+    assert "Research and evidence use 5 0" in words  # a capability gap: required, held
+    assert "Iriss recommendations" in words and "1. Clear journey" in words
+    pages = assert_pages_render(pdf.data, tmp_path)
+    # the route map is drawn in its colours: red for the route, pale blue for open roles
+    assert max(colour_share(page, ROUTE_RED) for page in pages) > 0.0005
+    assert max(colour_share(page, OPEN_ROLE) for page in pages) > 0.002
     data = json.loads(client.get(f"{location}.json").get_data(as_text=True))
     assert data["route"] == ROUTE.split(",") and data["framework_version"] == "2026.1"
 
