@@ -27,6 +27,9 @@ BLACK = 40  # a grey level below this is black (the darkest fill the product dra
 BLOCK = 8  # pixels a side of the squares a page is cut into to look for solid black
 SOLID = 0.9  # a square this share black is solid black: text and rules never fill one
 MAX_BLACK_BLOCKS = 12  # about 2 cm²: a black region larger than this is a failed picture
+ROUTE_RED = (0xD4, 0x35, 0x1C)  # the role map's colours (app.css and pdf-map.css): the route,
+OPEN_ROLE = (0xE8, 0xF1, 0xFB)  # non-management roles' pale blue,
+MANAGEMENT_ROLE = (0x1D, 0x35, 0x57)  # and management roles' dark blue
 OVERPRINT = 0.25  # two words whose boxes share this much of the smaller one print over each other
 
 
@@ -47,9 +50,15 @@ def pdf_text(data: bytes) -> str:
 
 
 def pdf_words(data: bytes) -> str:
-    """The PDF's text with every run of spaces and line breaks made one space, so a test can
-    look for a phrase wherever the layout happened to break its lines or pad its columns."""
-    return " ".join(pdf_text(data).split())
+    """The PDF's words in reading order (``pdftotext`` without ``-layout``, which keeps a table
+    cell's wrapped lines together rather than interleaving them with the next column's), every
+    run of spaces and line breaks made one space: a test can look for a phrase wherever the
+    layout happened to break its lines."""
+    assert data.startswith(b"%PDF"), data[:200]
+    result = subprocess.run(
+        [_poppler("pdftotext"), "-", "-"], input=data, capture_output=True, check=True
+    )
+    return " ".join(result.stdout.decode("utf-8").split())
 
 
 _WORD = re.compile(

@@ -12,6 +12,7 @@ from pathways.loader import default_framework_path
 from pathways.prompts import conversation_prompts, prompt_index
 from planner.extensions import db
 from planner.models import Conversation, Plan, PlanItem, Rating
+from tests.pdf import assert_pages_render, pdf_words
 from tests.test_framework_content import SEEDS, _normalise
 
 
@@ -165,7 +166,23 @@ def test_ratings_side_by_side_with_differences_and_history(app, client, team, lo
     assert "Bea Boss" in manager_part and "3 (Competent)" in manager_part
 
 
-def test_recording_a_conversation_puts_agreed_actions_on_the_plan(app, client, team, login):
+def assert_record_pdf(data: bytes, tmp_path) -> None:
+    """The conversation record as a PDF: who, when, the notes, the agreed actions with their
+    owners and dates, and the prompts used; every page renders."""
+    words = pdf_words(data)
+    assert words.startswith("Pathways career conversation record Mo Member, 20 November 2026")
+    assert "Line manager Bea Boss Plan Social worker → Senior practitioner" in words
+    assert "Notes Agreed to look at practice education first. Revisit in March. Agreed" in words
+    assert "Book the Practice Learning Qualification Practitioner 31 March 2027 To do" in words
+    assert "Ask L&D about a secondment Line manager No date To do" in words
+    assert "Active listening – stimulating the person to tell their story" in words
+    assert "When have you felt at your best at work" in words
+    assert_pages_render(data, tmp_path)
+
+
+def test_recording_a_conversation_puts_agreed_actions_on_the_plan(
+    app, client, team, login, tmp_path
+):
     login("member@example.org")
     plan_id = _plan(client)
     client.post(f"/plans/{plan_id}/notes", data={"notes": "Not sure I want to manage people"})
@@ -197,7 +214,8 @@ def test_recording_a_conversation_puts_agreed_actions_on_the_plan(app, client, t
     assert "Active listening" in record and "When have you felt at your best" in record
     assert "Line manager" in record and "31 March 2027" in record
     pdf = client.get(response.headers["Location"] + ".pdf")
-    assert pdf.status_code == 200 and pdf.data.startswith(b"%PDF")
+    assert pdf.status_code == 200 and pdf.mimetype == "application/pdf"
+    assert_record_pdf(pdf.data, tmp_path)
     client.post("/logout")
 
     login("member@example.org")
@@ -221,7 +239,8 @@ def test_recording_a_conversation_puts_agreed_actions_on_the_plan(app, client, t
     record = client.get(f"/plans/{plan_id}/conversations/{conversation_id}")
     assert record.status_code == 200 and "Revisit in March." in record.get_data(as_text=True)
     pdf = client.get(f"/plans/{plan_id}/conversations/{conversation_id}.pdf")
-    assert pdf.data.startswith(b"%PDF")
+    assert pdf.status_code == 200 and pdf.mimetype == "application/pdf"
+    assert_record_pdf(pdf.data, tmp_path)
 
 
 def test_bad_conversation_input_names_the_field_and_writes_nothing(app, client, team, login):

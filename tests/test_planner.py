@@ -13,11 +13,10 @@ from planner.extensions import db
 from planner.frameworks import store_framework
 from planner.models import Plan, PlanItem
 from tests.conftest import PASSWORD
-from tests.pdf import assert_pages_render, colour_share, pdf_words
+from tests.pdf import OPEN_ROLE, ROUTE_RED, assert_pages_render, colour_share, pdf_words
 
 HX = {"HX-Request": "true"}
 ROUTE = "social_worker,research_practitioner,consultant_social_worker"
-ROUTE_RED, OPEN_ROLE = (0xD4, 0x35, 0x1C), (0xE8, 0xF1, 0xFB)  # the role map's colours
 
 
 def save_plan(client, route=ROUTE, target="consultant_social_worker"):
