@@ -142,15 +142,13 @@ def test_ratings_side_by_side_with_differences_and_history(app, client, team, lo
         rows = db.session.scalars(
             sa.select(Rating).filter_by(user_id=member, kind="manager").order_by(Rating.id)
         ).all()
-        assert [(r.capability, r.level, r.rated_by_id) for r in rows] == [
+        # each rating is the manager's; the two of one save may be stored in either order
+        assert sorted((r.capability, r.level, r.rated_by_id) for r in rows) == [
             ("collaborating_influencing", 3, boss),
-            ("vision", 4, boss),
             ("vision", 3, boss),
-        ] or sorted((r.capability, r.level) for r in rows) == [
-            ("collaborating_influencing", 3),
-            ("vision", 3),
-            ("vision", 4),
+            ("vision", 4, boss),
         ]
+        assert [r.level for r in rows if r.capability == "vision"] == [4, 3]  # history order
         assert all(r.created_at is not None for r in rows)
         # self ratings untouched
         own = db.session.scalars(sa.select(Rating).filter_by(user_id=member, kind="self")).all()
@@ -220,10 +218,12 @@ def test_recording_a_conversation_puts_agreed_actions_on_the_plan(
 
     login("member@example.org")
     plan_page = client.get(f"/plans/{plan_id}").get_data(as_text=True)
-    assert "Book the Practice Learning Qualification" in plan_page
-    assert (
-        "your line manager&#39;s action" in plan_page or "your line manager's action" in plan_page
+    own, managers = (
+        plan_page[plan_page.index(title) :].split("</td>")[0]
+        for title in ("Book the Practice Learning Qualification", "Ask L&amp;D about a secondment")
     )
+    assert own.endswith("Agreed in a career conversation</span>")
+    assert managers.endswith("Agreed in a career conversation; your line manager's action</span>")
     assert "20 November 2026" in plan_page
     with app.app_context():
         conversation = db.session.scalar(sa.select(Conversation))

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import re
+from html import unescape
 
 import pytest
 import sqlalchemy as sa
@@ -59,7 +60,18 @@ def test_route_is_plotted_with_badges_and_alternatives(client, make_user, login)
     assert html.count('class="edge on-route"') == 5  # social worker -> ... -> CSWO, five steps
     assert 'class="edge alternative"' in html
     assert html.count('class="badge"') == 5
-    assert "capability gaps on this step" in html or "capability gap on this step" in html
+    # with no ratings, every step's gaps are all its role's requirements: 11 for each
+    labels = re.findall(r'aria-label="([^"]*) on this step"', html)
+    assert labels == [
+        f"{role}, management role, 11 capability gaps"
+        for role in (
+            "Senior social worker",
+            "Team manager",
+            "Service manager",
+            "Head of service",
+            "Chief Social Work Officer (CSWO)",
+        )
+    ]
     assert "Your route step by step" in html  # text alternative
     assert "Your capabilities against Chief Social Work Officer (CSWO)" in html
 
@@ -68,7 +80,9 @@ def test_three_labelled_routes_and_switching(client, make_user, login):
     make_user(line_management=False)
     login()
     html = client.get("/planner?target=consultant_social_worker").get_data(as_text=True)
-    assert "Without line management" in html or "without line management" in html
+    # one route is quickest, has fewest gaps and avoids line management: one label for all
+    assert "Route 1 (Quickest, fewest gaps, without line management)" in html
+    assert "Route 2 (" not in html
     first = client.get("/planner?target=cswo&route=0").get_data(as_text=True)
     second = client.get("/planner?target=cswo&route=1", headers=HX).get_data(as_text=True)
     assert "Route 1 (" in first and "Route 2 (" in first
@@ -127,10 +141,11 @@ def test_plan_items_count_in_the_iriss_check(client, make_user, login):
     make_user()
     login()
     location = save_plan(client)
-    before = client.get(location).get_data(as_text=True)
+    before = unescape(client.get(location).get_data(as_text=True))
+    supervision = "Missing supervision that covers support, not just cases at: "
     assert (
-        "Missing supervision that covers support" in before
-        or "supervision that covers support" in before
+        f"{supervision}Research practitioner (hybrid), Consultant social worker (senior expert "
+        "/ advisory)." in before
     )
     client.post(
         f"{location}/items",
@@ -152,11 +167,16 @@ def test_plan_items_count_in_the_iriss_check(client, make_user, login):
             "service_area": "",
         },
     )
-    after = client.get(location).get_data(as_text=True)
+    after = unescape(client.get(location).get_data(as_text=True))
     assert "0 of 2 actions done" in after
-    assert (
-        "Protected time for reflection and critical analysis" in after
-    )  # the reflection kind maps to the item
+    # the supervision item, for the consultant step, meets REC3 there
+    assert f"{supervision}Research practitioner (hybrid)." in after
+    # the reflection kind maps to its catalogue item
+    rows = re.findall(r'<tr class="govuk-table__row" id="item-\d+">\s*<td[^>]*>([^<]*)', after)
+    assert rows == [
+        "Reflective support and supervision (not just case discussion)",
+        "Protected time for reflection and critical analysis",
+    ]
 
 
 def test_add_item_validation_and_dates(client, make_user, login):
