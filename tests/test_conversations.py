@@ -8,29 +8,24 @@ from datetime import date, timedelta
 import pytest
 import sqlalchemy as sa
 
-from pathways.loader import default_framework_path
 from pathways.prompts import conversation_prompts, prompt_index
 from planner.extensions import db
 from planner.models import Conversation, Plan, PlanItem, Rating
 from tests.pdf import assert_pages_render, pdf_words
-from tests.test_framework_content import SEEDS, _normalise
+from tests.seeds import normalise, seed_texts
 
 
-@pytest.mark.skipif(not SEEDS.is_dir(), reason="seed reports are in ../shared/seeds")
 def test_every_prompt_and_source_quote_is_verbatim_in_its_seed():
-    import yaml
-
-    documents = yaml.safe_load(default_framework_path().read_text())["documents"]
-    seeds = {k: _normalise((SEEDS / d["seed"]).read_text()) for k, d in documents.items()}
+    seeds = seed_texts()
     groups = conversation_prompts()
     assert {g.id for g in groups} >= {"tool3_self", "four_behaviours", "nussbaum"}
     assert len(prompt_index()) == 20 + 4 + 7  # Tool 3's 20 questions, 4 behaviours, 7 dimensions
     for group in groups:
         for source in group.sources:
-            assert _normalise(source.quote) in seeds[source.doc], (group.id, source.quote)
+            assert normalise(source.quote) in seeds[source.doc], (group.id, source.quote)
         docs = [s.doc for s in group.sources]
         for prompt in group.prompts:
-            assert any(_normalise(prompt.text) in seeds[d] for d in docs), prompt.id
+            assert any(normalise(prompt.text) in seeds[d] for d in docs), prompt.id
 
 
 @pytest.fixture
