@@ -1,4 +1,4 @@
-"""PDF rendering with WeasyPrint. The stylesheet is read from disk and inlined, so rendering
+"""PDF rendering with WeasyPrint. The stylesheets are read from disk and inlined, so rendering
 never fetches anything over the network."""
 
 from __future__ import annotations
@@ -10,12 +10,20 @@ from flask import current_app, render_template
 
 
 @cache
-def _css(static_folder: str) -> str:
-    return (Path(static_folder) / "css" / "pdf.css").read_text(encoding="utf-8")
+def _css(static_folder: str, name: str) -> str:
+    return (Path(static_folder) / "css" / name).read_text(encoding="utf-8")
 
 
 def render_pdf(template: str, **context) -> bytes:
+    """The template as a PDF. `pdf_css` styles the page; `pdf_map_css` goes inside the role
+    map's <svg>, because WeasyPrint draws an inline SVG with only its own stylesheets."""
     from weasyprint import HTML  # imported here: loading Pango is slow and only PDFs need it
 
-    html = render_template(template, pdf_css=_css(current_app.static_folder), **context)
-    return HTML(string=html, base_url=current_app.static_folder).write_pdf()
+    static = current_app.static_folder
+    html = render_template(
+        template,
+        pdf_css=_css(static, "pdf.css"),
+        pdf_map_css=_css(static, "pdf-map.css"),
+        **context,
+    )
+    return HTML(string=html, base_url=static).write_pdf()

@@ -55,7 +55,8 @@ def test_ratings_through_the_profile_page_reach_insight(app, client, make_user, 
     user_id = make_user(organisation_id=org_id)
     login()
     for level in ("2", "4", "1"):
-        assert client.post("/profile/ratings/vision", data={"vision-level": level}).status_code
+        response = client.post("/profile/ratings/vision", data={"vision-level": level})
+        assert response.status_code == 302, response.get_data(as_text=True)[-500:]  # saved
     with app.app_context():
         (record,) = staff_records(org_id)
         assert record.level("vision") == 1

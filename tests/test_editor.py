@@ -198,7 +198,7 @@ def test_adding_a_role_with_a_move_into_it(app, editor):
     page = html.unescape(editor.get("/framework/compare").get_data(as_text=True))
     assert "Social worker to Duty lead" in page and "typical years: 3 → 2.5" in page
     assert "prerequisites added: At least 2 years qualified" in page
-    assert "supports added: Peer rehearsal" in page or "supports added:" in page
+    assert "supports added: Rehearsing scenarios with peers" in page  # peer_rehearsal's title
 
 
 def test_removing_a_move_that_strands_a_role_is_refused(app, editor):

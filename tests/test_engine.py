@@ -1,9 +1,12 @@
-"""Unit tests for routes, gaps, prerequisites and training recommendation."""
+"""Unit tests for routes, gaps, prerequisites and training recommendation.
+
+The first tests use TINY, a six-role framework written out below whose routes, years, gaps,
+prerequisites and training were worked out by hand; the rest use the Scottish framework.
+"""
 
 from __future__ import annotations
 
 import dataclasses
-from itertools import pairwise
 
 import networkx as nx
 import pytest
@@ -11,8 +14,9 @@ import pytest
 from pathways.errors import NoRoute, UnknownRole
 from pathways.gaps import Gap, role_gaps, unmet_prerequisites
 from pathways.graph import build_graph
+from pathways.loader import parse_framework
 from pathways.person import Person, PlanItem
-from pathways.routes import find_routes, options, route_from_roles
+from pathways.routes import alternative_routes, find_routes, options, route_from_roles
 from pathways.training import recommend_training
 
 
@@ -20,29 +24,226 @@ def person(role="social_worker", **kw):
     return Person(role, **kw)
 
 
-def test_graph_is_built_once_per_framework(framework):
-    assert framework.graph is framework.graph
-    assert framework.graph.number_of_nodes() == len(framework.roles)
-    assert framework.graph.number_of_edges() == len(framework.transitions)
-    assert nx.is_directed_acyclic_graph(build_graph(framework))
+# Six roles; the management roles are team_manager and cswo. Moves, with typical years:
+#
+#   student -1-> social_worker -3-> senior_practitioner -4-> consultant -3-> cswo
+#                social_worker -2-> team_manager -5-> cswo
+#                                   senior_practitioner -1-> team_manager
+#
+# social_worker -> team_manager needs 4 years qualified; consultant -> cswo needs the
+# leadership award. Requirements (practice, leadership): senior_practitioner 3, 1;
+# consultant 4, 2; team_manager 3, 3; cswo 4, 5.
+TINY_YAML = """\
+framework: {id: tiny, title: Tiny framework, version: "1"}
+documents: {}
+scale:
+  name: Levels
+  why: Hand-made for tests.
+  sources: [{cite: tests}]
+  levels:
+    - {level: 0, label: None, descriptor: Not yet.}
+    - {level: 1, label: Aware, descriptor: Aware.}
+    - {level: 2, label: Learning, descriptor: Learning.}
+    - {level: 3, label: Competent, descriptor: Competent.}
+    - {level: 4, label: Proficient, descriptor: Proficient.}
+    - {level: 5, label: Expert, descriptor: Expert.}
+tracks:
+  - {slug: practice, title: Practice}
+  - {slug: expert, title: Expert}
+  - {slug: management, title: Management}
+stages:
+  - {stage: 0, title: Qualifying}
+  - {stage: 2, title: Practitioner}
+  - {stage: 3, title: Senior}
+  - {stage: 4, title: First-line}
+  - {stage: 5, title: Expert}
+  - {stage: 7, title: Chief}
+service_areas: []
+capabilities:
+  - {slug: practice, title: Practice, group: practice, sources: [{cite: tests}]}
+  - {slug: leadership, title: Leadership, group: leadership, sources: [{cite: tests}]}
+roles:
+  - {slug: student, title: Student, description: Studies., track: practice, stage: 0,
+     positional: false, typical_years: 3, responsibilities: [], requirements: {practice: 1},
+     sources: [{cite: tests}]}
+  - {slug: social_worker, title: Social worker, description: Practises., track: practice,
+     stage: 2, positional: false, typical_years: 3, responsibilities: [],
+     requirements: {practice: 2}, sources: [{cite: tests}]}
+  - {slug: senior_practitioner, title: Senior practitioner, description: Leads practice.,
+     track: expert, stage: 3, positional: false, typical_years: 3, responsibilities: [],
+     requirements: {practice: 3, leadership: 1}, sources: [{cite: tests}]}
+  - {slug: consultant, title: Consultant, description: Advises., track: expert, stage: 5,
+     positional: false, typical_years: 3, responsibilities: [],
+     requirements: {practice: 4, leadership: 2}, sources: [{cite: tests}]}
+  - {slug: team_manager, title: Team manager, description: Manages a team.,
+     track: management, stage: 4, positional: true, typical_years: 3, responsibilities: [],
+     requirements: {practice: 3, leadership: 3}, sources: [{cite: tests}]}
+  - {slug: cswo, title: Chief officer, description: Leads the service., track: management,
+     stage: 7, positional: true, typical_years: 3, responsibilities: [],
+     requirements: {practice: 4, leadership: 5}, sources: [{cite: tests}]}
+transitions:
+  - {from: student, to: social_worker, typical_years: 1, supports: [], sources: [{cite: tests}]}
+  - {from: social_worker, to: senior_practitioner, typical_years: 3, supports: [],
+     sources: [{cite: tests}]}
+  - {from: social_worker, to: team_manager, typical_years: 2, supports: [coaching],
+     prerequisites: [{type: years_qualified, min: 4}], sources: [{cite: tests}]}
+  - {from: senior_practitioner, to: team_manager, typical_years: 1, supports: [],
+     sources: [{cite: tests}]}
+  - {from: senior_practitioner, to: consultant, typical_years: 4, supports: [],
+     sources: [{cite: tests}]}
+  - {from: team_manager, to: cswo, typical_years: 5, supports: [], sources: [{cite: tests}]}
+  - {from: consultant, to: cswo, typical_years: 3, supports: [],
+     prerequisites: [{type: qualification, item: leadership_award}], sources: [{cite: tests}]}
+training:
+  - {id: coaching, title: Coaching, kind: developmental, mode: coaching,
+     capabilities: [leadership], roles: [senior_practitioner, team_manager],
+     sw_specific: false, scope: national, status: optional, embedded: false,
+     duration: 6 sessions, sources: [{cite: tests}]}
+  - {id: leadership_award, title: Leadership award, kind: academic, mode: qualification,
+     capabilities: [leadership], roles: [consultant, cswo], sw_specific: true,
+     scope: national, status: optional, embedded: false, duration: 1 year,
+     sources: [{cite: tests}]}
+  - {id: practice_course, title: Practice course, kind: training, mode: course,
+     capabilities: [practice], roles: [senior_practitioner], sw_specific: true,
+     scope: local, status: optional, embedded: true, duration: 2 days,
+     sources: [{cite: tests}]}
+  - {id: manager_induction, title: Manager induction, kind: training, mode: induction,
+     capabilities: [practice, leadership], roles: [team_manager], sw_specific: false,
+     scope: local, status: mandatory, embedded: true, duration: 1 week,
+     sources: [{cite: tests}]}
+"""
+TINY = parse_framework(TINY_YAML, "tiny.yaml")
+# A social worker qualified a year, at practice 4 and leadership 2: short of leadership for
+# team_manager (3) and cswo (5), nothing else.
+PAT = Person("social_worker", years_qualified=1, ratings=(("leadership", 2), ("practice", 4)))
+VIA_MANAGER = ("social_worker", "team_manager", "cswo")  # 2 + 5 = 7 years, gaps 1 + 1
+VIA_SENIOR_MANAGER = ("social_worker", "senior_practitioner", "team_manager", "cswo")  # 9, 0+1+1
+VIA_CONSULTANT = ("social_worker", "senior_practitioner", "consultant", "cswo")  # 10, 0+0+1
 
 
-def test_quickest_routes_come_best_first_with_their_years(framework):
+def test_graph_is_built_once_per_framework():
+    assert TINY.graph is TINY.graph
+    assert TINY.graph.number_of_nodes() == 6 and TINY.graph.number_of_edges() == 7
+    assert nx.is_directed_acyclic_graph(build_graph(TINY))
+
+
+def test_quickest_routes_come_best_first_with_their_years():
+    routes = find_routes(TINY, "social_worker", "cswo", PAT, k=3)
+    assert [(r.roles, r.years, r.gap_count) for r in routes] == [
+        (VIA_MANAGER, 7, 2),
+        (VIA_SENIOR_MANAGER, 9, 2),
+        (VIA_CONSULTANT, 10, 1),
+    ]
+    assert [s.years for s in routes[2].steps] == [3, 4, 3]
+
+
+def test_fewest_gaps_puts_the_route_with_fewest_gaps_first():
+    # cost per role entered: 1000 per gap plus the years, so 1010 < 2007 < 2009
+    routes = find_routes(TINY, "social_worker", "cswo", PAT, k=3, objective="fewest_gaps")
+    assert [r.roles for r in routes] == [VIA_CONSULTANT, VIA_MANAGER, VIA_SENIOR_MANAGER]
+
+
+def test_k_limits_the_number_of_routes():
+    assert len(find_routes(TINY, "social_worker", "cswo", k=1)) == 1
+    assert len(find_routes(TINY, "social_worker", "cswo", k=2)) == 2
+    assert len(find_routes(TINY, "social_worker", "cswo", k=10)) == 3  # all there are
+    with pytest.raises(ValueError):
+        find_routes(TINY, "social_worker", "cswo", k=0)
+
+
+def test_steps_carry_hand_worked_gaps_prerequisites_and_training():
+    [route] = find_routes(TINY, "social_worker", "cswo", PAT, k=1)
+    first, second = route.steps
+    assert (first.source, first.target, first.years) == ("social_worker", "team_manager", 2)
+    assert first.gaps == (Gap("leadership", 3, 2),)
+    # 1 year qualified + 2 years on the step = 3, short of 4
+    assert [(u.description, u.detail) for u in first.unmet] == [
+        ("At least 4 years qualified", "about 3 by this step")
+    ]
+    # coaching (national) beats manager_induction (local, embedded): both develop leadership
+    assert [(r.item.id, r.covers) for r in first.training] == [("coaching", ("leadership",))]
+    assert first.supports == ("coaching",) and first.catalogue_gaps == ()
+    assert second.gaps == (Gap("leadership", 5, 2),) and second.unmet == ()
+    assert [(r.item.id, r.covers) for r in second.training] == [
+        ("leadership_award", ("leadership",))
+    ]
+    consultant_route = find_routes(TINY, "social_worker", "cswo", PAT, k=3)[2]
+    last = consultant_route.steps[-1]
+    assert [(u.description, u.detail) for u in last.unmet] == [
+        ("Hold the Leadership award", "not yet completed")
+    ]
+    # a year later, by the step into team_manager Pat has 4 years: met
+    later = dataclasses.replace(PAT, years_qualified=2)
+    assert find_routes(TINY, "social_worker", "cswo", later, k=1)[0].steps[0].unmet == ()
+
+
+def test_training_covers_most_gaps_first_and_names_catalogue_gaps():
+    newcomer = Person("social_worker", years_qualified=5, ratings=(("practice", 2),))
+    [route] = find_routes(TINY, "social_worker", "cswo", newcomer, k=1)
+    into_manager, into_chief = route.steps
+    assert into_manager.gaps == (Gap("leadership", 3, 0), Gap("practice", 3, 2))
+    # manager_induction develops both gaps, so one item is enough
+    assert [(r.item.id, r.covers) for r in into_manager.training] == [
+        ("manager_induction", ("leadership", "practice"))
+    ]
+    assert into_chief.gaps == (Gap("leadership", 5, 0), Gap("practice", 4, 2))
+    assert [r.item.id for r in into_chief.training] == ["leadership_award"]
+    assert into_chief.catalogue_gaps == ("practice",)  # nothing for cswo develops practice
+    holder = dataclasses.replace(newcomer, completed_training=frozenset({"leadership_award"}))
+    chief = find_routes(TINY, "social_worker", "cswo", holder, k=1)[0].steps[1]
+    assert chief.training == () and chief.catalogue_gaps == ("leadership", "practice")
+
+
+def test_avoiding_management_on_the_tiny_framework():
+    routes = find_routes(TINY, "social_worker", "consultant", PAT, k=5, avoid_positional=True)
+    assert [(r.roles, r.years) for r in routes] == [
+        (("social_worker", "senior_practitioner", "consultant"), 7)
+    ]
+    with pytest.raises(NoRoute, match="management role"):
+        find_routes(TINY, "social_worker", "cswo", avoid_positional=True)
+    with pytest.raises(
+        NoRoute,
+        match="no route from 'consultant' to 'team_manager'; roles "
+        "reachable from 'consultant': cswo",
+    ):
+        find_routes(TINY, "consultant", "team_manager")
+
+
+def test_options_list_every_reachable_role_with_years_gaps_and_route():
+    assert [(o.role, o.years, o.gap_count, o.via) for o in options(TINY, "social_worker", PAT)] == [
+        ("team_manager", 2, 1, ("social_worker", "team_manager")),
+        ("senior_practitioner", 3, 0, ("social_worker", "senior_practitioner")),
+        # 7 years each: the earlier stage first
+        ("consultant", 7, 0, ("social_worker", "senior_practitioner", "consultant")),
+        ("cswo", 7, 1, ("social_worker", "team_manager", "cswo")),
+    ]
+    assert [o.role for o in options(TINY, "social_worker", PAT, avoid_positional=True)] == [
+        "senior_practitioner",
+        "consultant",
+    ]
+
+
+def test_alternative_routes_label_each_route_once():
+    labelled = alternative_routes(TINY, "social_worker", "cswo", PAT)
+    assert [(a.labels, a.route.roles) for a in labelled] == [
+        (("quickest",), VIA_MANAGER),
+        (("fewest_gaps",), VIA_CONSULTANT),
+    ]  # cswo is a management role: no route without line management
+    one = alternative_routes(TINY, "social_worker", "consultant", PAT)
+    assert [a.labels for a in one] == [("quickest", "fewest_gaps", "no_line_management")]
+
+
+def test_scottish_quickest_routes_come_best_first(framework):
     routes = find_routes(framework, "social_worker", "cswo", k=3)
     assert len(routes) == 3
     assert [r.years for r in routes] == sorted(r.years for r in routes)
     for route in routes:
         assert route.roles[0] == "social_worker" and route.roles[-1] == "cswo"
-        assert route.years == sum(
-            framework.transition(a, b).typical_years for a, b in pairwise(route.roles)
-        )
 
 
-def test_k_limits_the_number_of_routes(framework):
+def test_scottish_k_limits_the_number_of_routes(framework):
     assert len(find_routes(framework, "social_worker", "consultant_social_worker", k=1)) == 1
     assert len(find_routes(framework, "social_worker", "consultant_social_worker", k=10)) > 3
-    with pytest.raises(ValueError):
-        find_routes(framework, "social_worker", "cswo", k=0)
 
 
 def test_avoiding_management_keeps_to_non_positional_roles(framework):
@@ -178,10 +379,9 @@ def test_training_set_is_small(framework):
     assert len({r.item.id for r in rec.items}) == len(rec.items)
 
 
-def test_options_lists_every_reachable_role_with_years_and_gaps(framework):
+def test_scottish_options_are_every_role_above_a_social_worker(framework):
     opts = options(framework, "social_worker", person())
-    reachable = nx.descendants(framework.graph, "social_worker")
-    assert {o.role for o in opts} == reachable
+    assert {o.role for o in opts} == set(framework.roles) - {"student", "nqsw", "social_worker"}
     first = opts[0]
     assert first.years == min(o.years for o in opts) and first.gap_count > 0
     non_mgmt = options(framework, "social_worker", avoid_positional=True)

@@ -2,13 +2,10 @@
 
 from __future__ import annotations
 
-import re
-
-import pytest
 import yaml
 
 from pathways.loader import default_framework_path
-from tests.conftest import SEEDS
+from tests.seeds import normalise, seed_texts
 
 REQUIRED_ROLES = {
     "student",
@@ -196,21 +193,11 @@ def _walk(node, found):
     return found
 
 
-def _normalise(text):
-    return re.sub(
-        r"\s+", " ", text.replace("\u2019", "'").replace("\u2018", "'").replace("*", "")
-    ).strip()
-
-
-@pytest.mark.skipif(not SEEDS.is_dir(), reason="seed reports are in ../shared/seeds")
 def test_every_quote_is_verbatim_in_its_seed():
-    data = yaml.safe_load(default_framework_path().read_text())
-    seeds = {
-        key: _normalise((SEEDS / doc["seed"]).read_text()) for key, doc in data["documents"].items()
-    }
-    quotes = _walk(data, [])
+    seeds = seed_texts()
+    quotes = _walk(yaml.safe_load(default_framework_path().read_text()), [])
     assert len(quotes) > 50
-    missing = [(doc, quote) for doc, quote in quotes if _normalise(quote) not in seeds[doc]]
+    missing = [(doc, quote) for doc, quote in quotes if normalise(quote) not in seeds[doc]]
     assert missing == []
 
 

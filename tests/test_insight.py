@@ -12,6 +12,7 @@ from pathways.coverage import coverage
 from pathways.insight import MIN_GROUP, OTHER_TEAMS, StaffRecord, insight
 from planner.extensions import db
 from tests.conftest import local_item_form
+from tests.pdf import assert_pages_render, pdf_words
 
 
 @st.composite
@@ -180,7 +181,7 @@ def test_coverage_page_leads_with_the_stated_gap(client, org, login):
     assert "social-work-specific items only" in filtered
 
 
-def test_audit_page_and_pdf_count_the_local_catalogue(client, org, login):
+def test_audit_page_and_pdf_count_the_local_catalogue(client, org, login, tmp_path):
     login("ld@example.org")
     page = client.get("/audit").get_data(as_text=True)
     assert "How Insight council measures up" in page
@@ -194,7 +195,29 @@ def test_audit_page_and_pdf_count_the_local_catalogue(client, org, login):
     page = client.get("/audit").get_data(as_text=True)
     assert "1 local item " in page
     pdf = client.get("/audit.pdf")
-    assert pdf.status_code == 200 and pdf.data.startswith(b"%PDF")
+    assert pdf.status_code == 200 and pdf.mimetype == "application/pdf"
+    words = pdf_words(pdf.data)
+    assert words.startswith("Pathways organisation audit, ")
+    assert "Social work in Scotland, student to CSWO version 2026.1 with 1 local item" in words
+    assert "How Insight council measures up to the Iriss recommendations" in words
+    headings = [
+        "1. Clear journey",
+        "2. Bespoke leadership training",
+        "3. Embedded resources",
+        "4. Design of leadership roles",
+        "5. Time and influence",
+        "6. National voice, evidence and innovation",
+        "7. A clear and compelling story",
+    ]
+    assert [words.find(h) for h in headings] == sorted(words.find(h) for h in headings)
+    assert -1 not in [words.find(h) for h in headings]
+    assert "REC1.b1 Met Every stage from student to CSWO has a role." in words
+    # the local course is in the findings: no longer a senior social worker gap (REC2.b1),
+    # and named among courses with no practice-embedding component (REC2.b5)
+    assert "No social-work-specific course or qualification for: Newly" in words
+    assert "for: Newly qualified social worker (NQSW), Senior practitioner," in words
+    assert "Our senior social worker course" in words
+    assert_pages_render(pdf.data, tmp_path)
     # the new course takes the senior social worker out of the "no course" findings
     coverage_page = client.get("/coverage").get_data(as_text=True)
     assert "Senior social worker: no social-work-specific course" not in coverage_page

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import re
+from html import unescape
 
 import pytest
 import sqlalchemy as sa
@@ -13,6 +14,7 @@ from planner.extensions import db
 from planner.frameworks import store_framework
 from planner.models import Plan, PlanItem
 from tests.conftest import PASSWORD
+from tests.pdf import OPEN_ROLE, ROUTE_RED, assert_pages_render, colour_share, pdf_words
 
 HX = {"HX-Request": "true"}
 ROUTE = "social_worker,research_practitioner,consultant_social_worker"
@@ -58,7 +60,18 @@ def test_route_is_plotted_with_badges_and_alternatives(client, make_user, login)
     assert html.count('class="edge on-route"') == 5  # social worker -> ... -> CSWO, five steps
     assert 'class="edge alternative"' in html
     assert html.count('class="badge"') == 5
-    assert "capability gaps on this step" in html or "capability gap on this step" in html
+    # with no ratings, every step's gaps are all its role's requirements: 11 for each
+    labels = re.findall(r'aria-label="([^"]*) on this step"', html)
+    assert labels == [
+        f"{role}, management role, 11 capability gaps"
+        for role in (
+            "Senior social worker",
+            "Team manager",
+            "Service manager",
+            "Head of service",
+            "Chief Social Work Officer (CSWO)",
+        )
+    ]
     assert "Your route step by step" in html  # text alternative
     assert "Your capabilities against Chief Social Work Officer (CSWO)" in html
 
@@ -67,7 +80,9 @@ def test_three_labelled_routes_and_switching(client, make_user, login):
     make_user(line_management=False)
     login()
     html = client.get("/planner?target=consultant_social_worker").get_data(as_text=True)
-    assert "Without line management" in html or "without line management" in html
+    # one route is quickest, has fewest gaps and avoids line management: one label for all
+    assert "Route 1 (Quickest, fewest gaps, without line management)" in html
+    assert "Route 2 (" not in html
     first = client.get("/planner?target=cswo&route=0").get_data(as_text=True)
     second = client.get("/planner?target=cswo&route=1", headers=HX).get_data(as_text=True)
     assert "Route 1 (" in first and "Route 2 (" in first
@@ -126,10 +141,11 @@ def test_plan_items_count_in_the_iriss_check(client, make_user, login):
     make_user()
     login()
     location = save_plan(client)
-    before = client.get(location).get_data(as_text=True)
+    before = unescape(client.get(location).get_data(as_text=True))
+    supervision = "Missing supervision that covers support, not just cases at: "
     assert (
-        "Missing supervision that covers support" in before
-        or "supervision that covers support" in before
+        f"{supervision}Research practitioner (hybrid), Consultant social worker (senior expert "
+        "/ advisory)." in before
     )
     client.post(
         f"{location}/items",
@@ -151,11 +167,16 @@ def test_plan_items_count_in_the_iriss_check(client, make_user, login):
             "service_area": "",
         },
     )
-    after = client.get(location).get_data(as_text=True)
+    after = unescape(client.get(location).get_data(as_text=True))
     assert "0 of 2 actions done" in after
-    assert (
-        "Protected time for reflection and critical analysis" in after
-    )  # the reflection kind maps to the item
+    # the supervision item, for the consultant step, meets REC3 there
+    assert f"{supervision}Research practitioner (hybrid)." in after
+    # the reflection kind maps to its catalogue item
+    rows = re.findall(r'<tr class="govuk-table__row" id="item-\d+">\s*<td[^>]*>([^<]*)', after)
+    assert rows == [
+        "Reflective support and supervision (not just case discussion)",
+        "Protected time for reflection and critical analysis",
+    ]
 
 
 def test_add_item_validation_and_dates(client, make_user, login):
@@ -238,17 +259,34 @@ def test_plan_notices_a_newer_framework_version(app, client, make_user, login):
     assert "version 2026.1" in html and "2026.2" in html
 
 
-def test_plan_pdf_and_json(client, make_user, login):
+def test_plan_pdf_and_json(client, make_user, login, tmp_path):
     make_user()
     login()
     location = save_plan(client)
+    action = {"kind": "other", "training_item": "", "role": "", "service_area": ""}
+    for title, due in (("Shadow the duty senior", {"due": ["30", "6", "2027"]}), ("Read", {})):
+        response = client.post(f"{location}/items", data={**action, "title": title, **due})
+        assert response.status_code == 302
     pdf = client.get(f"{location}.pdf")
-    assert (
-        pdf.status_code == 200
-        and pdf.mimetype == "application/pdf"
-        and pdf.data.startswith(b"%PDF")
-    )
+    assert pdf.status_code == 200 and pdf.mimetype == "application/pdf"
     assert "attachment" in pdf.headers["Content-Disposition"]
+    words = pdf_words(pdf.data)
+    assert words.startswith("Pathways career plan for Prac")
+    assert "Consultant social worker (senior expert / advisory)" in words  # the plan's title
+    assert (
+        "Social worker → Research practitioner (hybrid) → Consultant social worker (senior "
+        "expert / advisory): about 8 years. 0 of 2 actions done." in words
+    )
+    assert "Shadow the duty senior Whole plan 30 June 2027 To do" in words
+    assert "Read Whole plan To do" in words
+    assert "Step 1: Social worker to Research practitioner (hybrid) (about 4 years)" in words
+    assert "Step 2: Research practitioner (hybrid) to Consultant social worker" in words
+    assert "Research and evidence use 5 0" in words  # a capability gap: required, held
+    assert "Iriss recommendations" in words and "1. Clear journey" in words
+    pages = assert_pages_render(pdf.data, tmp_path)
+    # the route map is drawn in its colours: red for the route, pale blue for open roles
+    assert max(colour_share(page, ROUTE_RED) for page in pages) > 0.0005
+    assert max(colour_share(page, OPEN_ROLE) for page in pages) > 0.002
     data = json.loads(client.get(f"{location}.json").get_data(as_text=True))
     assert data["route"] == ROUTE.split(",") and data["framework_version"] == "2026.1"
 
@@ -377,7 +415,9 @@ def test_the_page_is_the_same_with_the_view_cache_off(app, client, make_user, lo
 
     def page() -> str:  # the CSRF token is signed with the time, so differs second to second
         body = client.get("/planner?target=cswo&route=1").get_data(as_text=True)
-        return re.sub(r'name="csrf_token"[^>]*value="[^"]*"', "csrf", body)
+        body, tokens = re.subn(r'name="csrf_token"[^>]*value="[^"]*"', "csrf", body)
+        assert tokens, "the page has CSRF tokens to take out"
+        return body
 
     cached = page()
     app.config["VIEW_CACHE"] = False

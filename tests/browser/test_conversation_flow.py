@@ -71,7 +71,10 @@ def test_full_career_conversation(page, live_server, pair):
     page.locator(".govuk-notification-banner:has-text('Saved 1 rating')").wait_for()
     assert page.locator("#cap-vision").count() == 1
 
-    # Prompts, notes and two agreed actions (keyboard: the details open with Enter).
+    # Prompts, notes and two agreed actions (keyboard: the details open with Enter). GOV.UK
+    # Frontend first: it moves focus to the success banner when it starts, and would take
+    # the Enter meant for the details if it started in between.
+    page.locator("body.govuk-frontend-supported").wait_for(state="attached")
     page.locator("summary:has-text('Conversation prompts')").focus()
     page.keyboard.press("Enter")
     page.check("#prompt-nussbaum_2")

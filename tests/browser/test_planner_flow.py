@@ -7,6 +7,7 @@ import pytest
 import sqlalchemy as sa
 
 from tests.browser.conftest import check_accessibility
+from tests.pdf import ROUTE_RED, assert_pages_render, colour_share, pdf_text, pdf_words
 
 pytestmark = pytest.mark.browser
 PASSWORD = "browser test password"
@@ -106,11 +107,20 @@ def test_full_planning_journey(page, live_server, practitioner, tmp_path):
     assert not page.locator(".govuk-service-navigation").is_visible()
     assert not page.locator("button:has-text('Mark')").first.is_visible()
     page.emulate_media(media="screen")
+    title = page.locator("h1").inner_text().split("\n")[-1]
+    action, step = page.locator("tr[id^='item-'] td").all_inner_texts()[:2]
     with page.expect_download() as download_info:
         page.click("a:has-text('Download this plan as a PDF')")
     path = tmp_path / "plan.pdf"
     download_info.value.save_as(path)
-    assert path.read_bytes().startswith(b"%PDF") and path.stat().st_size > 5000
+    words = pdf_words(path.read_bytes())
+    assert title == "Consultant social worker (senior expert / advisory)" and title in words
+    assert "Social worker → Research practitioner (hybrid) → Consultant social worker" in words
+    assert "1 of 1 actions done." in words
+    lines = [" ".join(line.split()) for line in pdf_text(path.read_bytes()).splitlines()]
+    assert f"{action.splitlines()[0]} {step} Done" in lines  # action, step, no due date, status
+    pages = assert_pages_render(path.read_bytes(), tmp_path)
+    assert max(colour_share(p, ROUTE_RED) for p in pages) > 0.0005  # the map, drawn
 
     # My data page.
     page.goto(live_server + "/account")

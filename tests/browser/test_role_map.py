@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from tests.browser.conftest import check_accessibility
+from tests.pdf import MANAGEMENT_ROLE, OPEN_ROLE, assert_pages_render, colour_share, pdf_words
 
 pytestmark = pytest.mark.browser
 
@@ -45,10 +46,20 @@ def test_not_found_page_is_accessible(page, live_server):
     check_accessibility(page, "not-found")
 
 
-def test_print_hides_navigation_and_keeps_the_map(page, live_server):
+def test_print_hides_navigation_and_keeps_the_map(page, live_server, framework, tmp_path):
     page.goto(live_server + "/")
     page.emulate_media(media="print")
-    assert not page.locator(".site-header").is_visible()
+    assert not page.locator(".govuk-header").is_visible()
+    assert not page.locator(".govuk-service-navigation").is_visible()
     assert page.locator("svg.role-map").is_visible()
     pdf = page.pdf()
-    assert pdf.startswith(b"%PDF")
+    words = pdf_words(pdf)
+    assert words.startswith("Role map")  # no skip link, header or navigation before it
+    assert "Career pathways in social work, from student" not in words  # the header's tagline
+    assert "Every role, requirement and training item cites its source" not in words  # footer
+    for role in framework.roles.values():
+        assert role.title in words, role.title
+    pages = assert_pages_render(pdf, tmp_path)
+    # the map is printed in its colours, both kinds of role box
+    assert max(colour_share(p, OPEN_ROLE) for p in pages) > 0.002
+    assert max(colour_share(p, MANAGEMENT_ROLE) for p in pages) > 0.002
