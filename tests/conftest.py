@@ -15,7 +15,6 @@ from planner.extensions import db
 from planner.frameworks import load_default
 
 ROOT = Path(__file__).resolve().parent.parent
-SEEDS = ROOT.parent / "shared" / "seeds"
 
 
 @pytest.fixture(scope="session")

@@ -112,7 +112,7 @@ def test_admin_invites_and_the_link_works_once(app, client, make_user, login):
     html = response.get_data(as_text=True)
     assert response.status_code == 200 and "Invitation ready for New Person" in html
     link = re.search(r'<code id="invite-link">[^<]*(/invitations/[^<]+)</code>', html).group(1)
-    assert "new@example.org" in html.split("Invited, not joined yet")[1]  # listed as pending
+    assert "new@example.org" in html.split("Invited, not joined yet</caption>")[1]  # pending
     with app.app_context():  # no account until the person accepts
         assert db.session.scalar(sa.select(User).filter_by(email="new@example.org")) is None
     client.post("/logout")
