@@ -3,6 +3,7 @@ never fetches anything over the network."""
 
 from __future__ import annotations
 
+from datetime import date
 from functools import cache
 from pathlib import Path
 
@@ -22,6 +23,7 @@ def render_pdf(template: str, **context) -> bytes:
     static = current_app.static_folder
     html = render_template(
         template,
+        now=date.today(),  # "printed 2 December 2026"
         pdf_css=_css(static, "pdf.css"),
         pdf_map_css=_css(static, "pdf-map.css"),
         **context,

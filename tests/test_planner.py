@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import re
+from datetime import date
 from html import unescape
 
 import pytest
@@ -272,6 +273,7 @@ def test_plan_pdf_and_json(client, make_user, login, tmp_path):
     assert "attachment" in pdf.headers["Content-Disposition"]
     words = pdf_words(pdf.data)
     assert words.startswith("Pathways career plan for Prac")
+    assert f"printed {date.today():%d %B %Y}" in words
     assert "Consultant social worker (senior expert / advisory)" in words  # the plan's title
     assert (
         "Social worker → Research practitioner (hybrid) → Consultant social worker (senior "
