@@ -56,6 +56,9 @@ def test_a_national_editor_can(app, client, make_user, login):
     make_user("editor@example.org", roles=("national_editor",))
     login("editor@example.org")
     assert 'href="/framework"' in client.get("/profile").get_data(as_text=True)  # in the menu
+    page = client.get("/framework").get_data(as_text=True)
+    assert "shared by every organisation" in page
+    assert 'href="/catalogue"' not in page  # no links to pages a national editor cannot open
     form = _role_form(client, "senior_practitioner")
     form.update(title="Senior practitioner (national)", note="Renamed", positional="no")
     before = _versions(app)
