@@ -489,6 +489,26 @@ def _inline_source(entry: dict) -> tuple[Source, ...]:
     return ()
 
 
+def _text(value) -> str:
+    return " ".join(str(value or "").split())
+
+
+def _evidence_from_basis(basis) -> str:
+    """The evidence of an item whose document does not state it (versions written before
+    ``evidence`` existed): read from its ``status_basis``, in place when that says nothing.
+
+    >>> _evidence_from_basis("recommended by Iriss; not described as existing")
+    'recommended'
+    >>> _evidence_from_basis(None)
+    'in_place'
+    """
+    words = _text(basis).lower()
+    for evidence in ("recommended", "suggested", "inference"):
+        if words.startswith(evidence):
+            return evidence
+    return "in_place"
+
+
 def build_framework(data: dict) -> Framework:
     """Turn a schema-valid, reference-checked document into the frozen model."""
     meta = data["framework"]
@@ -503,6 +523,8 @@ def build_framework(data: dict) -> Framework:
             stage=r["stage"],
             positional=r["positional"],
             typical_years=r["typical_years"],
+            years_basis=_text(r.get("years_basis")),
+            positional_basis=_text(r.get("positional_basis")),
             responsibilities=tuple(r.get("responsibilities", ())),
             requirements=tuple(sorted(r.get("requirements", {}).items())),
             duties=tuple(Duty(d["duty"], _inline_source(d)) for d in r.get("duties", ())),
@@ -522,11 +544,13 @@ def build_framework(data: dict) -> Framework:
                     min=p.get("min"),
                     strength=p.get("strength", "required"),
                     sources=_inline_source(p),
+                    basis=_text(p.get("basis")),
                 )
                 for p in t.get("prerequisites", ())
             ),
             supports=tuple(t.get("supports", ())),
             sources=_sources(t["sources"]),
+            years_basis=_text(t.get("years_basis")),
         )
         for t in data["transitions"]
     )
@@ -548,6 +572,9 @@ def build_framework(data: dict) -> Framework:
             sources=_sources(t["sources"]),
             cost=t.get("cost", ""),
             link=t.get("link", ""),
+            evidence=t.get("evidence") or _evidence_from_basis(t.get("status_basis")),
+            evidence_note=_text(t.get("status_basis")),
+            provides=tuple(t.get("provides", ())),
         )
         for t in data["training"]
     }

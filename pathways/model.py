@@ -26,10 +26,25 @@ __all__ = [
     "Framework",
     "KINDS",
     "STATUSES",
+    "EVIDENCE",
+    "STRENGTHS",
+    "is_estimate",
 ]
 
 KINDS = ("academic", "training", "developmental", "work_based")
 STATUSES = ("mandatory", "entitlement", "optional")
+# What the sources say about an item: it exists (nationally, or with some employers for a
+# local item), the report recommends it, participants suggested it, or Pathways infers it.
+# Only items in place count in any check until an organisation says it offers them.
+EVIDENCE = ("in_place", "recommended", "suggested", "inference")
+# How firmly a prerequisite applies: "required" only where law, regulation or registration
+# makes it so (with a citation); the rest are advice, never entry rules.
+STRENGTHS = ("required", "expected", "recommended", "often_held")
+
+
+def is_estimate(basis: str) -> bool:
+    """True where a ``*_basis`` field marks a figure as a planning estimate."""
+    return basis.strip().lower().startswith("estimate")
 
 
 @dataclass(frozen=True)
@@ -78,6 +93,8 @@ class Role:
     stage: int
     positional: bool
     typical_years: float
+    years_basis: str = ""
+    positional_basis: str = ""
     responsibilities: tuple[str, ...] = ()
     requirements: tuple[tuple[str, int], ...] = ()
     duties: tuple[Duty, ...] = ()
@@ -90,6 +107,11 @@ class Role:
         """Capability slug to required level."""
         return dict(self.requirements)
 
+    @property
+    def years_estimate(self) -> bool:
+        """The typical years in this role are a planning estimate, not a sourced figure."""
+        return is_estimate(self.years_basis)
+
 
 @dataclass(frozen=True)
 class Prerequisite:
@@ -98,8 +120,24 @@ class Prerequisite:
     type: str  # qualification | years_qualified | service_areas | registration
     item: str | None = None
     min: float | None = None
-    strength: str = "required"  # required | expected
+    strength: str = "required"  # one of STRENGTHS
     sources: tuple[Source, ...] = ()
+    basis: str = ""
+
+    @property
+    def required(self) -> bool:
+        """An entry rule (law, regulation or registration), not advice."""
+        return self.strength == "required"
+
+    @property
+    def wording(self) -> str:
+        """How firmly it applies, in words a person reads beside it."""
+        return {
+            "required": "required",
+            "expected": "usually expected",
+            "recommended": "recommended",
+            "often_held": "often held",
+        }.get(self.strength, self.strength)
 
     def describe(self, framework: Framework | None = None) -> str:
         if self.type == "qualification":
@@ -124,6 +162,11 @@ class Transition:
     prerequisites: tuple[Prerequisite, ...] = ()
     supports: tuple[str, ...] = ()
     sources: tuple[Source, ...] = ()
+    years_basis: str = ""
+
+    @property
+    def years_estimate(self) -> bool:
+        return is_estimate(self.years_basis)
 
 
 @dataclass(frozen=True)
@@ -144,6 +187,23 @@ class TrainingItem:
     sources: tuple[Source, ...] = ()
     cost: str = ""
     link: str = ""
+    evidence: str = "in_place"  # one of EVIDENCE
+    evidence_note: str = ""  # the document's status_basis: why the evidence is what it is
+    provides: tuple[str, ...] = ()  # further modes the item includes (supervision, ...)
+
+    @property
+    def in_place(self) -> bool:
+        """The sources describe it as existing (nationally, or with some employers)."""
+        return self.evidence == "in_place"
+
+    @property
+    def in_place_nationally(self) -> bool:
+        """Available to everyone in the framework's jurisdiction, whatever the employer."""
+        return self.in_place and self.scope == "national"
+
+    def has_mode(self, *modes: str) -> bool:
+        """The item is, or includes, one of these modes (mentoring, supervision, ...)."""
+        return self.mode in modes or any(m in modes for m in self.provides)
 
     @property
     def preference(self) -> int:

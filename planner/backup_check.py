@@ -140,8 +140,8 @@ def _entry(table: sa.Table, entry: object, problems: list[str]):
     if not isinstance(names, list):
         problems.append(f'{where}: "columns" must be a list of column names, not {_kind(names)}')
         return None
-    odd = next((n for n in names if not isinstance(n, str)), None)
-    if odd is not None:
+    odd = next((n for n in names if not isinstance(n, str)), _MISSING)
+    if odd is not _MISSING:  # a null column name too (None is a value here, not "none found")
         problems.append(f'{where}: "columns" must hold column names, not {_show(odd)}')
         return None
     found = _column_problems(table, names)

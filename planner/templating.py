@@ -8,6 +8,7 @@ STATUS_TAGS = {  # Iriss status -> (label, GOV.UK tag colour class)
     "met": ("Met", "govuk-tag--green"),
     "partial": ("Partly met", "govuk-tag--yellow"),
     "missing": ("Missing", "govuk-tag--red"),
+    "not_assessed": ("Not assessed", "govuk-tag--grey"),
     "not_applicable": ("Not applicable", "govuk-tag--grey"),
 }
 
@@ -32,6 +33,9 @@ def register_template_helpers(app: Flask) -> None:
     app.jinja_env.filters["years"] = years
     app.jinja_env.filters["route_label"] = route_label
     app.jinja_env.globals["STATUS_TAGS"] = STATUS_TAGS
+    from pathways.iriss.criteria import describe
+
+    app.jinja_env.filters["criterion"] = describe
     from planner.models import ACTION_OWNERS
 
     app.jinja_env.globals["ACTION_OWNERS"] = ACTION_OWNERS

@@ -253,3 +253,18 @@ def local_item_form(item_id: str = "ours", title: str = "Ours", **changes) -> di
         "duration": "1 day",
         **changes,
     }
+
+
+def answer_profile(client, **answers: str):
+    """As the signed-in L&D lead or administrator, answer the organisation profile as its
+    page would (with the revision it shows): ``offer_<item id>="yes"``, ``fact_<key>=...``.
+    Questions not named keep their current answers."""
+    import re
+
+    page = client.get("/organisation").get_data(as_text=True)
+    revision = re.search(r'name="revision"[^>]*value="([0-9]+)"', page)
+    assert revision, "the organisation profile page has no form with a revision"
+    current = dict(
+        re.findall(r'<input[^>]*name="((?:offer|fact)_\w+)"[^>]*value="(\w*)"[^>]*checked', page)
+    )
+    return client.post("/organisation", data={**current, **answers, "revision": revision.group(1)})

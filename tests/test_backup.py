@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 
 from planner.backup import BackupError, backup, restore
 from planner.extensions import db
-from tests.conftest import fill_user_data, local_item_form, save_notes
+from tests.conftest import answer_profile, fill_user_data, local_item_form, save_notes
 
 
 def _populate(app, client, make_user, login):
@@ -46,6 +46,7 @@ def _populate(app, client, make_user, login):
         data={"held_on": ["1", "11", "2026"], "notes": "n", "actions-0-title": "Agreed"},
     )
     client.post("/catalogue/new", data=local_item_form())
+    assert answer_profile(client, offer_protected_caseload="yes").status_code == 302
     client.post("/account/tokens", data={"name": "HR system"})
     client.post(
         "/admin/users",
@@ -225,6 +226,11 @@ def _columns_not_a_list(data):
 def _column_name_not_text(data):
     data["tables"]["organisation"]["columns"][0] = 1
     return 'organisation: "columns" must hold column names, not 1'
+
+
+def _column_name_null(data):
+    data["tables"]["organisation"]["columns"][0] = None
+    return 'organisation: "columns" must hold column names, not null'
 
 
 def _unexpected_key_in_a_table(data):
@@ -465,6 +471,7 @@ DAMAGE = [
     _rows_not_a_list,
     _columns_not_a_list,
     _column_name_not_text,
+    _column_name_null,
     _unexpected_key_in_a_table,
     _column_removed,
     _column_added,

@@ -15,6 +15,7 @@ from pathways.errors import NoRoute, UnknownRole
 from pathways.gaps import Gap, role_gaps, unmet_prerequisites
 from pathways.graph import build_graph
 from pathways.loader import parse_framework
+from pathways.model import Prerequisite
 from pathways.person import Person, PlanItem
 from pathways.routes import alternative_routes, find_routes, options, route_from_roles
 from pathways.training import recommend_training
@@ -326,8 +327,12 @@ def test_unmet_prerequisites_qualification_years_and_breadth(framework):
     ]
     qualified = person(years_qualified=3, completed_training=frozenset({"mho_award"}))
     assert unmet_prerequisites(framework, mho, qualified) == ()
-    # a planned secondment counts towards breadth across service areas
-    step = framework.transition("team_manager", "service_manager")
+    # a planned secondment counts towards breadth across service areas (the shipped framework
+    # makes breadth an Iriss recommendation, not an entry rule, so the rule is added here)
+    breadth = Prerequisite("service_areas", min=2, strength="recommended")
+    step = dataclasses.replace(
+        framework.transition("team_manager", "service_manager"), prerequisites=(breadth,)
+    )
     one_area = person(service_areas=(("children_families", 4),))
     assert len(unmet_prerequisites(framework, step, one_area)) == 1
     seconded = person(

@@ -206,3 +206,42 @@ def test_everything_carries_sources():
     for section in ("roles", "transitions", "capabilities", "training", "service_areas"):
         for entry in data[section]:
             assert entry["sources"], (section, entry)
+
+
+def test_every_item_states_its_evidence_and_explains_what_is_not_in_place():
+    """Evidence is read by the checks, so the shipped framework states it on every item
+    rather than leaving the loader to assume; anything not in place says why."""
+    document = yaml.safe_load(default_framework_path().read_text())
+    for item in document["training"]:
+        assert item.get("evidence") in ("in_place", "recommended", "suggested", "inference"), item[
+            "id"
+        ]
+        if item["evidence"] != "in_place":
+            assert item.get("status_basis"), item["id"]
+            assert item["status"] != "entitlement", item["id"]  # nobody is entitled to it yet
+
+
+def test_required_means_required_by_law_or_registration(framework):
+    """A prerequisite is "required" only with a citation of the law or regulation that makes
+    it so; breadth across service areas is an Iriss recommendation, never an entry rule."""
+    for t in framework.transitions:
+        for p in t.prerequisites:
+            if p.required:
+                assert any(s.cite for s in p.sources), (t.source, t.target, p.type)
+            assert p.type != "service_areas" or not p.required, (t.source, t.target)
+    cswo = framework.transition("head_of_service", "cswo")
+    pgdip = next(p for p in cswo.prerequisites if p.item == "pgdip_cswo")
+    assert pgdip.wording == "often held"
+
+
+def test_estimates_are_read_from_the_document(framework):
+    assert framework.roles["social_worker"].years_estimate
+    assert not framework.roles["nqsw"].years_estimate  # the first year is a year
+    assert framework.transition("social_worker", "senior_social_worker").years_estimate
+    assert not framework.transition("nqsw", "social_worker").years_estimate
+    assert framework.roles["senior_social_worker"].positional_basis.startswith("inference")
+    caseload = framework.training["protected_caseload"]
+    assert caseload.evidence == "recommended" and not caseload.in_place
+    supported_year = framework.training["nqsw_supported_year"]
+    assert supported_year.in_place_nationally
+    assert supported_year.has_mode("supervision") and supported_year.has_mode("peer_support")

@@ -16,7 +16,7 @@ from flask import url_for
 from planner.extensions import db
 from planner.models import CompletedTraining, Plan, PlanItem, Rating
 from planner.permissions import Access, access_of
-from tests.conftest import local_item_form, save_notes
+from tests.conftest import answer_profile, local_item_form, save_notes
 from tests.pdf import pdf_text
 
 PUBLIC = {
@@ -93,6 +93,8 @@ LD = {
     "catalogue.insight_page",
     "catalogue.audit",
     "catalogue.audit_pdf",
+    "catalogue.organisation_profile",
+    "catalogue.organisation_history",
 }
 # National framework editors (deployment level, in no organisation): the framework's
 # versions and edits. No organisation's L&D or administrator.
@@ -226,6 +228,13 @@ def _owner_data(app, client, make_user, login):
     make_user("othermanager@example.org", roles=("manager",), organisation_id=org_id, team_id=west)
     make_user("ld@example.org", name=f"Lee {MARK}", roles=("ld",), organisation_id=org_id)
     make_user("admin@example.org", name=f"Ali {MARK}", roles=("admin",), organisation_id=org_id)
+    # the organisation profile, answered by "Lee MARK": their name is on the answers' history
+    login("ld@example.org")
+    assert (
+        answer_profile(client, offer_secondment="yes", fact_budget_setting="fully").status_code
+        == 302
+    )
+    client.post("/logout")
     with app.app_context():
         from planner.models import ApiToken, Conversation, LocalTraining, Organisation
 

@@ -58,8 +58,9 @@ def test_mistyped_training_support_and_prerequisite():
         "supports: [reflective_supervison, coaching_conversations]",
     )
     text = text.replace(
-        "{type: qualification, item: mho_award}", "{type: qualification, item: mho_awrd}"
+        "{type: qualification, item: mho_award,", "{type: qualification, item: mho_awrd,"
     )
+    assert "mho_awrd" in text
     problems = problems_for(text)
     assert {p.suggestion for p in problems} == {"reflective_supervision", "mho_award"}
     assert all(p.line for p in problems)

@@ -4,9 +4,16 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-__all__ = ["RECOMMENDATIONS", "Criterion", "IrissResult", "summarise", "STATUSES"]
+__all__ = [
+    "RECOMMENDATIONS",
+    "Criterion",
+    "IrissResult",
+    "summarise",
+    "STATUSES",
+    "not_assessed",
+]
 
-STATUSES = ("met", "partial", "missing", "not_applicable")
+STATUSES = ("met", "partial", "missing", "not_assessed", "not_applicable")
 
 # (id, short title, the recommendation's own words, from 004_552e132a3a5025c2.txt)
 RECOMMENDATIONS = {
@@ -47,12 +54,29 @@ RECOMMENDATIONS = {
 
 @dataclass(frozen=True)
 class Criterion:
-    """One checkable criterion. ``passed`` is None when it does not apply."""
+    """One checkable criterion. ``passed`` is None when it does not apply, or, with
+    ``assessed`` False, when it applies but nobody has given what it needs to be checked."""
 
     code: str  # e.g. "REC1.a3", the criterion id in docs/iriss.md
     passed: bool | None
     finding: str
     action: str = ""
+    assessed: bool = True
+
+    @property
+    def state(self) -> str:
+        """``pass``, ``fail``, ``not_assessed`` or ``not_applicable``."""
+        if not self.assessed:
+            return "not_assessed"
+        if self.passed is None:
+            return "not_applicable"
+        return "pass" if self.passed else "fail"
+
+
+def not_assessed(code: str, finding: str, action: str = "") -> Criterion:
+    """A criterion that applies but cannot be checked yet (for example until the
+    organisation answers): it keeps its recommendation from being met."""
+    return Criterion(code, None, finding, action, assessed=False)
 
 
 @dataclass(frozen=True)
@@ -71,28 +95,41 @@ class IrissResult:
             "status": self.status,
             "findings": list(self.findings),
             "actions": list(self.actions),
-            "criteria": [{"code": c.code, "passed": c.passed} for c in self.criteria],
+            "criteria": [
+                {"code": c.code, "passed": c.passed, "state": c.state} for c in self.criteria
+            ],
         }
 
 
 def summarise(rec_id: int, criteria: list[Criterion]) -> IrissResult:
     """Combine criteria into one result: all passed -> met, none -> missing, else partial.
+    A recommendation is never met while any criterion is not assessed; with nothing
+    assessed it is ``not_assessed``.
 
     >>> summarise(1, [Criterion("REC1.a1", True, "ok"), Criterion("REC1.a2", False, "no", "fix")]).status
     'partial'
     >>> summarise(4, [Criterion("REC4.a1", None, "n/a")]).status
     'not_applicable'
+    >>> summarise(5, [Criterion("REC5.b4", True, "ok"), not_assessed("REC5.b2", "?")]).status
+    'partial'
+    >>> summarise(5, [not_assessed("REC5.b2", "?")]).status
+    'not_assessed'
     """
-    applicable = [c for c in criteria if c.passed is not None]
-    if not applicable:
-        status = "not_applicable"
-    elif all(c.passed for c in applicable):
-        status = "met"
-    elif any(c.passed for c in applicable):
+    assessed = [c for c in criteria if c.assessed and c.passed is not None]
+    unknown = [c for c in criteria if not c.assessed]
+    if not assessed:
+        status = "not_assessed" if unknown else "not_applicable"
+    elif all(c.passed for c in assessed):
+        status = "partial" if unknown else "met"
+    elif any(c.passed for c in assessed):
         status = "partial"
     else:
         status = "missing"
-    actions = tuple(dict.fromkeys(c.action for c in applicable if not c.passed and c.action))
+    actions = tuple(
+        dict.fromkeys(
+            c.action for c in criteria if c.action and (not c.assessed or c.passed is False)
+        )
+    )
     return IrissResult(
         rec_id,
         RECOMMENDATIONS[rec_id][0],

@@ -1,11 +1,22 @@
-"""Iriss checks on a framework and its training catalogue (criteria ``REC*.b*``)."""
+"""Iriss checks on a framework, its training catalogue and an organisation's answers
+(criteria ``REC*.b*``).
+
+What counts as offered: an item in place nationally, one of the organisation's own local
+items, or a framework item the organisation says it offers (:class:`OrganisationAnswers`).
+Items the framework marks as recommended by Iriss or suggested by participants, and local
+items nobody has answered for, are not assumed to exist: a criterion that depends on them is
+"not assessed" until the organisation answers, and a recommendation is never met while any
+of its criteria is not assessed. Without answers (the national framework alone) the audit
+shows what the framework can vouch for and what each organisation has to answer.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 
-from pathways.iriss.base import Criterion, IrissResult, summarise
+from pathways.iriss.base import Criterion, IrissResult, not_assessed, summarise
 from pathways.model import Framework, TrainingItem
+from pathways.organisation import FACTS_BY_KEY, OrganisationAnswers
 
 __all__ = ["audit_framework", "SW_SHARE", "NATIONAL_SHARE"]
 
@@ -13,19 +24,124 @@ SW_SHARE = 0.5  # REC2.b2: share of courses and qualifications that are social-w
 NATIONAL_SHARE = 0.5  # REC6.b2
 SENIOR_STAGE = 5
 COURSE_KINDS = {"training", "academic"}
+MANAGEMENT_TRACKS = {"management", "strategic"}
+
+Predicate = Callable[[TrainingItem], bool]
 
 
 def _names(items) -> str:
     return ", ".join(items)
 
 
-def _covers_roles(fw, items: list[TrainingItem], roles: list[str]) -> list[str]:
-    """Roles (titles) not covered by any of ``items``."""
-    covered = {r for i in items for r in i.roles}
-    return [fw.roles[r].title for r in roles if r not in covered]
+def _titles(items: Iterable[TrainingItem]) -> str:
+    return _names(i.title for i in items)
 
 
-def _rec1(fw: Framework, items) -> IrissResult:
+class _Org:
+    """The framework, the catalogue and the organisation's answers, read together."""
+
+    def __init__(self, fw: Framework, items: list[TrainingItem], answers: OrganisationAnswers):
+        self.fw = fw
+        self.items = items
+        self.answers = answers
+
+    def available(self, predicate: Predicate = lambda i: True) -> list[TrainingItem]:
+        return [i for i in self.items if predicate(i) and self.answers.available(i)]
+
+    def unknown(self, predicate: Predicate = lambda i: True) -> list[TrainingItem]:
+        return [i for i in self.items if predicate(i) and self.answers.item_state(i) == "unknown"]
+
+    def uncovered(self, items: list[TrainingItem], roles: list[str]) -> list[str]:
+        """Slugs of ``roles`` that none of ``items`` is aimed at."""
+        covered = {r for i in items for r in i.roles}
+        return [r for r in roles if r not in covered]
+
+    def titles(self, slugs: Iterable[str]) -> str:
+        return _names(self.fw.roles[s].title for s in slugs)
+
+
+def _ask(unknown: list[TrainingItem]) -> str:
+    return f"Say whether the organisation offers: {_titles(unknown)}."
+
+
+def _decide(org: _Org, code: str, predicate: Predicate, check) -> Criterion:
+    """Run ``check(items)`` on what is offered, and again as if every unanswered item that
+    matches ``predicate`` were offered. If both agree the answers cannot change the result;
+    otherwise the criterion waits for them (not assessed)."""
+    have = org.available(predicate)
+    unknown = org.unknown(predicate)
+    low = check(have)
+    if not unknown:
+        return low
+    high = check(have + unknown)
+    if low.passed == high.passed:
+        return low
+    return not_assessed(
+        code,
+        f"Not assessed: it depends on whether the organisation offers {_titles(unknown)}.",
+        _ask(unknown),
+    )
+
+
+def _coverage(org: _Org, code, predicate, roles, ok, lacking, action) -> Criterion:
+    """Every role in ``roles`` has an offered item matching ``predicate``."""
+
+    def check(items):
+        missing = org.uncovered(items, roles)
+        if roles and not missing:
+            return Criterion(code, True, ok)
+        return Criterion(code, False, lacking.format(org.titles(missing) or "any role"), action)
+
+    return _decide(org, code, predicate, check)
+
+
+def _exists(org: _Org, code, predicate, found, absent, action) -> Criterion:
+    """At least one offered item matches ``predicate``."""
+
+    def check(items):
+        if items:
+            return Criterion(code, True, found.format(_titles(items)))
+        return Criterion(code, False, absent, action)
+
+    return _decide(org, code, predicate, check)
+
+
+def _fact(org: _Org, key: str, action: str) -> Criterion:
+    """A criterion answered by the organisation profile, with the report's baseline."""
+    fact = FACTS_BY_KEY[key]
+    value = org.answers.fact(key)
+    baseline = f" For comparison: {fact.baseline}" if fact.baseline else ""
+    if value is None:
+        return not_assessed(
+            fact.criterion,
+            f"Not assessed: the organisation has not answered \u201c{fact.question}\u201d"
+            + baseline,
+            action,
+        )
+    passed = value in fact.passing
+    return Criterion(
+        fact.criterion,
+        passed,
+        f"The organisation answers \u201c{fact.label(value)}\u201d to \u201c{fact.question}\u201d"
+        + baseline,
+        "" if passed else action,
+    )
+
+
+def _all_of(code: str, parts: list[Criterion]) -> Criterion:
+    """One criterion made of several parts: failed if any part fails, not assessed while any
+    part is, met when every part is."""
+    findings = " ".join(p.finding for p in parts)
+    actions = " ".join(p.action for p in parts if p.action and p.state != "pass")
+    if any(p.state == "fail" for p in parts):
+        return Criterion(code, False, findings, actions)
+    if any(p.state == "not_assessed" for p in parts):
+        return not_assessed(code, findings, actions)
+    return Criterion(code, True, findings)
+
+
+def _rec1(org: _Org) -> IrissResult:
+    fw = org.fw
     stages = {r.stage for r in fw.roles.values()}
     missing = [title for stage, title in fw.stages if stage not in stages]
     criteria = [
@@ -74,217 +190,297 @@ def _rec1(fw: Framework, items) -> IrissResult:
             "Record the national framework this one aligns to.",
         )
     )
+    criteria.append(
+        _fact(org, "pathway_published", "Publish the pathway where every member of staff sees it.")
+    )
     return summarise(1, criteria)
 
 
-def _rec2(fw: Framework, items) -> IrissResult:
-    courses = [i for i in items if i.kind in COURSE_KINDS]
-    sw_courses = [i for i in courses if i.sw_specific]
+def _is_course(item: TrainingItem) -> bool:
+    return item.kind in COURSE_KINDS
+
+
+def _rec2(org: _Org) -> IrissResult:
+    fw = org.fw
     gap_roles = [r.title for r in fw.roles.values() if r.training_gap]
-    uncovered = _covers_roles(fw, sw_courses, list(fw.roles))
     criteria = [
-        Criterion(
+        _coverage(
+            org,
             "REC2.b1",
-            not uncovered,
-            "Every role has a social-work-specific course or qualification."
-            if not uncovered
-            else f"No social-work-specific course or qualification for: {_names(uncovered)}."
+            lambda i: _is_course(i) and i.sw_specific,
+            list(fw.roles),
+            "Every role has a social-work-specific course or qualification.",
+            "No social-work-specific course or qualification for: {}."
             + (f" The sources name this gap for {_names(gap_roles)}." if gap_roles else ""),
-            f"Commission social-work-specific leadership training, starting with {(gap_roles or uncovered)[0]}."
-            if uncovered
-            else "",
+            "Commission social-work-specific leadership training"
+            + (f", starting with {gap_roles[0]}." if gap_roles else "."),
         )
     ]
-    share = len(sw_courses) / len(courses) if courses else 0.0
-    criteria.append(
-        Criterion(
-            "REC2.b2",
-            share >= SW_SHARE if share else False,
-            f"{len(sw_courses)} of {len(courses)} courses and qualifications are social-work specific; generic: "
-            f"{_names(i.title for i in courses if not i.sw_specific) or 'none'}.",
-            "Replace or supplement generic leadership courses with social-work-specific ones.",
-        )
+    have = org.available(_is_course)
+    unknown = org.unknown(_is_course)
+
+    def share_of(items):
+        return sum(i.sw_specific for i in items) / len(items) if items else 0.0
+
+    worst = share_of(have + [i for i in unknown if not i.sw_specific])
+    best = share_of(have + [i for i in unknown if i.sw_specific])
+    generic = _titles(i for i in have if not i.sw_specific) or "none"
+    finding = (
+        f"{sum(i.sw_specific for i in have)} of {len(have)} courses and qualifications "
+        f"offered are social-work specific; generic: {generic}."
     )
-    scopes = {i.scope for i in items}
-    criteria.append(
-        Criterion(
+    action = "Replace or supplement generic leadership courses with social-work-specific ones."
+    if worst >= SW_SHARE:
+        criteria.append(Criterion("REC2.b2", True, finding))
+    elif best < SW_SHARE:
+        criteria.append(Criterion("REC2.b2", False, finding, action))
+    else:
+        criteria.append(
+            not_assessed("REC2.b2", f"Not assessed: {finding} {_ask(unknown)}", _ask(unknown))
+        )
+
+    def both_levels(items):
+        scopes = {i.scope for i in items}
+        return Criterion(
             "REC2.b4",
             scopes >= {"local", "national"},
-            f"Offer levels present: {', '.join(sorted(scopes)) or 'none'}.",
+            f"Offered at: {' and '.join(sorted(scopes)) or 'no'} level.",
             "Offer training at both local and national level.",
         )
-    )
-    detached = [i.title for i in courses if not i.embedded]
-    criteria.append(
-        Criterion(
+
+    criteria.append(_decide(org, "REC2.b4", lambda i: True, both_levels))
+
+    def embedded(items):
+        detached = [i for i in items if not i.embedded]
+        return Criterion(
             "REC2.b5",
             not detached,
-            "Every course is folded into practice."
+            "Every course offered is folded into practice."
             if not detached
-            else f"Courses with no practice-embedding component: {_names(detached)}.",
+            else f"Courses with no practice-embedding component: {_titles(detached)}.",
             "Pair each course with supervision follow-up or a work-based task.",
         )
-    )
+
+    criteria.append(_decide(org, "REC2.b5", _is_course, embedded))
     return summarise(2, criteria)
 
 
-def _rec3(fw: Framework, items) -> IrissResult:
-    mentoring = [i.title for i in items if i.mode in {"mentoring", "coaching"}]
-    peer = [i.title for i in items if i.mode in {"peer_support", "network"}]
-    criteria = [
-        Criterion(
+def _beyond_first_year(org: _Org, item: TrainingItem) -> bool:
+    return any(org.fw.roles[r].stage >= 2 for r in item.roles if r in org.fw.roles)
+
+
+def _rec3(org: _Org) -> IrissResult:
+    fw = org.fw
+    qualified = [s for s, r in fw.roles.items() if r.stage >= 1]
+
+    def models(items):
+        mentoring = [i for i in items if i.has_mode("mentoring", "coaching")]
+        peer = [i for i in items if i.has_mode("peer_support", "network")]
+        return Criterion(
             "REC3.b1",
             bool(mentoring and peer),
-            f"Mentoring: {_names(mentoring) or 'none'}. Peer support: {_names(peer) or 'none'}.",
+            f"Mentoring beyond the first year: {_titles(mentoring) or 'none'}. "
+            f"Peer support beyond the first year: {_titles(peer) or 'none'}.",
             "Define both a mentoring model and a peer-support model.",
         )
-    ]
-    supervision = [i for i in items if i.mode == "supervision"]
-    qualified = [s for s, r in fw.roles.items() if r.stage >= 1]
-    unsupervised = _covers_roles(fw, supervision, qualified)
-    criteria.append(
-        Criterion(
+
+    criteria = [
+        _decide(
+            org,
+            "REC3.b1",
+            lambda i: (
+                _beyond_first_year(org, i)
+                and i.has_mode("mentoring", "coaching", "peer_support", "network")
+            ),
+            models,
+        ),
+        _coverage(
+            org,
             "REC3.b2",
-            bool(supervision) and not unsupervised,
-            "Supportive supervision covers every qualified role, senior ones included."
-            if supervision and not unsupervised
-            else f"No supportive supervision for: {_names(unsupervised)}.",
+            lambda i: i.has_mode("supervision"),
+            qualified,
+            "Supervision that covers support reaches every qualified role, senior ones included.",
+            "No supervision that covers support for: {}.",
             "Extend reflective supervision to every role, including senior ones.",
-        )
-    )
-    networks = {i.scope for i in items if i.mode == "network"}
-    criteria.append(
-        Criterion(
+        ),
+    ]
+
+    def networks(items):
+        scopes = {i.scope for i in items}
+        return Criterion(
             "REC3.b3",
-            networks >= {"local", "national"},
-            f"Networks: {', '.join(sorted(networks)) or 'none'}.",
+            scopes >= {"local", "national"},
+            f"Networks: {', '.join(sorted(scopes)) or 'none'}.",
             "Take part in national networks and run local ones.",
         )
-    )
+
+    criteria.append(_decide(org, "REC3.b3", lambda i: i.mode == "network", networks))
     return summarise(3, criteria)
 
 
-def _rec4(fw: Framework, items) -> IrissResult:
+def _rec4(org: _Org) -> IrissResult:
+    fw = org.fw
     senior = [s for s, r in fw.roles.items() if r.positional and r.stage >= SENIOR_STAGE]
-    caseload = [i for i in items if i.mode == "caseload"]
-    no_caseload = _covers_roles(fw, caseload, senior)
     criteria = [
-        Criterion(
+        _coverage(
+            org,
             "REC4.b1",
-            bool(senior) and not no_caseload,
-            "Senior posts include protected caseload time."
-            if not no_caseload
-            else f"No protected caseload time for: {_names(no_caseload)}.",
+            lambda i: i.has_mode("caseload"),
+            senior,
+            "Senior posts include protected caseload time.",
+            "No protected caseload time for: {}.",
             "Build protected caseload time into senior role profiles.",
-        )
-    ]
-    secondments = [i for i in items if i.mode == "secondment"]
-    criteria.append(
-        Criterion(
+        ),
+        _exists(
+            org,
             "REC4.b2",
-            bool(secondments),
-            f"Cross-service secondment: {_names(i.title for i in secondments)}."
-            if secondments
-            else "No cross-service rotation or secondment scheme.",
+            lambda i: i.mode == "secondment",
+            "Cross-service secondment: {}.",
+            "No cross-service rotation or secondment scheme is offered.",
             "Set up secondments across service areas for emerging senior leaders.",
+        ),
+    ]
+    top_stage = max(s for s, _ in fw.stages)
+    top = [r for r in fw.roles.values() if r.stage == top_stage]
+    if not top or not all(r.duties for r in top):
+        criteria.append(
+            Criterion(
+                "REC4.b3",
+                False,
+                "The CSWO role has no list of statutory duties in the framework.",
+                "List the CSWO's statutory duties and add a familiarisation item.",
+            )
         )
-    )
-    top = [r for r in fw.roles.values() if r.stage == max(s for s, _ in fw.stages)]
-    checklist = [i for i in items if i.mode == "checklist"]
-    ok = bool(top) and all(r.duties for r in top) and bool(checklist)
-    criteria.append(
-        Criterion(
-            "REC4.b3",
-            ok,
-            "The CSWO role has a duty checklist and a preparation item."
-            if ok
-            else "The CSWO role lacks a duty checklist or a preparation item.",
-            "List the CSWO's statutory duties and add a familiarisation item.",
+    else:
+        criteria.append(
+            _exists(
+                org,
+                "REC4.b3",
+                lambda i: i.has_mode("checklist"),
+                "The CSWO role lists its duties; preparation: {}.",
+                "The CSWO role lists its duties, but no familiarisation or preparation item "
+                "is offered.",
+                "Offer a familiarisation with the CSWO's statutory duties.",
+            )
         )
-    )
     positional = [s for s, r in fw.roles.items() if r.positional and r.stage >= 4]
-    inductions = [i for i in items if i.mode == "induction"]
-    no_induction = _covers_roles(fw, inductions, positional)
     criteria.append(
-        Criterion(
+        _coverage(
+            org,
             "REC4.b4",
-            not no_induction,
-            "Induction plans cover every management and senior post."
-            if not no_induction
-            else f"No induction plan for: {_names(no_induction)}.",
+            lambda i: i.has_mode("induction"),
+            positional,
+            "Induction plans cover every management and senior post.",
+            "No induction plan for: {}.",
             "Define a structured induction (one year for senior posts).",
         )
     )
     return summarise(4, criteria)
 
 
-def _rec5(fw: Framework, items) -> IrissResult:
-    reflection = [i for i in items if i.mode == "reflection_time"]
+def _rec5(org: _Org) -> IrissResult:
+    fw = org.fw
     qualified = [s for s, r in fw.roles.items() if r.stage >= 1]
-    no_time = _covers_roles(fw, reflection, qualified)
+    reflection = _coverage(
+        org,
+        "REC5.b4",
+        lambda i: i.has_mode("reflection_time"),
+        qualified,
+        "Protected reflection time covers every qualified role.",
+        "No protected reflection time for: {}.",
+        "Adopt a protected reflection time policy for all staff.",
+    )
+    workload = _fact(org, "workload_measures", "Introduce caseload or workload measures.")
     criteria = [
-        Criterion(
-            "REC5.b4",
-            bool(reflection) and not no_time,
-            "Protected reflection time covers every qualified role."
-            if reflection and not no_time
-            else f"No protected reflection time for: {_names(no_time)}.",
-            "Adopt a protected reflection time policy for all staff.",
+        _all_of("REC5.b4", [reflection, workload]),
+        _fact(org, "governance_seats", "Give social work leaders seats on governance structures."),
+        _fact(org, "budget_setting", "Involve the CSWO fully in setting the budget."),
+        _fact(
+            org,
+            "chief_executive_access",
+            "Give the CSWO structured, protected time with the chief executive.",
         ),
-        Criterion(
-            "REC5.b1",
-            None,
-            "Seats on governance structures, budget involvement and access to the chief "
-            "executive are not recorded in a framework, so Pathways cannot check them.",
+        _fact(
+            org,
+            "representation_invited",
+            "Invite senior social workers to represent the profession in health and social "
+            "care structures.",
         ),
     ]
     return summarise(5, criteria)
 
 
-def _rec6(fw: Framework, items) -> IrissResult:
-    national = [i for i in items if i.scope == "national"]
-    share = len(national) / len(items) if items else 0.0
+def _rec6(org: _Org) -> IrissResult:
+    fw = org.fw
+    have = org.available()
+    unknown = org.unknown()
+
+    def national_share(items):
+        return sum(i.scope == "national" for i in items) / len(items) if items else 0.0
+
+    worst = national_share(have + [i for i in unknown if i.scope != "national"])
+    best = national_share(have + [i for i in unknown if i.scope == "national"])
+    finding = (
+        f"{sum(i.scope == 'national' for i in have)} of {len(have)} items offered are part "
+        "of a national offer."
+    )
+    action = "Link local training to national bodies and programmes."
+    if worst >= NATIONAL_SHARE:
+        share = Criterion("REC6.b2", True, finding)
+    elif best < NATIONAL_SHARE:
+        share = Criterion("REC6.b2", False, finding, action)
+    else:
+        share = not_assessed("REC6.b2", f"Not assessed: {finding} {_ask(unknown)}", _ask(unknown))
     criteria = [
-        Criterion(
-            "REC6.b2",
-            share >= NATIONAL_SHARE,
-            f"{len(national)} of {len(items)} items are part of a national offer.",
-            "Link local training to national bodies and programmes.",
-        )
+        _fact(
+            org,
+            "dedicated_learning_function",
+            "Set up a dedicated learning and development function for social work.",
+        ),
+        share,
+        _fact(org, "improvement_capacity", "Give teams improvement roles or time."),
     ]
     research_roles = [
         r.title
         for r in fw.roles.values()
         if not r.positional and r.required.get("research_evidence", 0) >= 4
     ]
-    evidence = [i.title for i in items if "research_evidence" in i.capabilities]
-    criteria.append(
-        Criterion(
-            "REC6.b5",
-            bool(research_roles and evidence),
-            f"Research roles: {_names(research_roles) or 'none'}; evidence items: "
-            f"{_names(evidence) or 'none'}.",
-            "Create research-practitioner posts and evidence-use training.",
+    if not research_roles:
+        criteria.append(
+            Criterion(
+                "REC6.b5",
+                False,
+                "No research or research-practitioner role in the framework.",
+                "Create research-practitioner posts and evidence-use training.",
+            )
         )
-    )
-    criteria.append(
-        Criterion(
-            "REC6.b1",
-            None,
-            "Whether a dedicated social work L&D function exists is not recorded in a "
-            "framework (57% of CSWOs reported none in 2021).",
+    else:
+        criteria.append(
+            _exists(
+                org,
+                "REC6.b5",
+                lambda i: "research_evidence" in i.capabilities,
+                f"Research roles: {_names(research_roles)}; evidence items: {{}}.",
+                f"Research roles: {_names(research_roles)}, but no evidence-use item is offered.",
+                "Offer evidence-use training.",
+            )
         )
-    )
     return summarise(6, criteria)
 
 
-def _rec7(fw: Framework, items) -> IrissResult:
+def _rec7(org: _Org) -> IrissResult:
+    fw = org.fw
     recognised = [
         r.title
         for r in fw.roles.values()
         if not r.positional and r.stage >= 3 and r.track in {"expert", "specialist", "education"}
     ]
     criteria = [
+        _fact(
+            org,
+            "value_statement",
+            "Publish a local statement of the value of social work and its leadership.",
+        ),
         Criterion(
             "REC7.b3",
             bool(recognised),
@@ -292,7 +488,7 @@ def _rec7(fw: Framework, items) -> IrissResult:
             if recognised
             else "No recognised non-positional or specialist roles.",
             "Recognise specialisms and non-positional leadership in the framework.",
-        )
+        ),
     ]
     leadership = {s for s, c in fw.capabilities.items() if c.group == "leadership"}
     without = [r.title for r in fw.roles.values() if not leadership & set(r.required)]
@@ -306,19 +502,14 @@ def _rec7(fw: Framework, items) -> IrissResult:
             "Apply the SSSC leadership capabilities at every level.",
         )
     )
-    early = [
-        i
-        for i in items
-        if set(i.roles) & {s for s, r in fw.roles.items() if r.stage <= 1}
-        and "self_leadership" in i.capabilities
-    ]
+    early_roles = {s for s, r in fw.roles.items() if r.stage <= 1}
     criteria.append(
-        Criterion(
+        _exists(
+            org,
             "REC7.b2",
-            bool(early),
-            "Student and first-year items cover leadership: "
-            + (_names(i.title for i in early) or "none")
-            + ".",
+            lambda i: bool(set(i.roles) & early_roles) and "self_leadership" in i.capabilities,
+            "Student and first-year items cover leadership: {}.",
+            "No student or first-year item covers leadership.",
             "Cover professional leadership and the CSWO role in placements and induction.",
         )
     )
@@ -326,13 +517,17 @@ def _rec7(fw: Framework, items) -> IrissResult:
 
 
 def audit_framework(
-    framework: Framework, catalogue: Iterable[TrainingItem] | None = None
+    framework: Framework,
+    catalogue: Iterable[TrainingItem] | None = None,
+    answers: OrganisationAnswers | None = None,
 ) -> list[IrissResult]:
-    """The seven Iriss checks on a framework and a catalogue (the framework's own by default).
+    """The seven Iriss checks on a framework, a catalogue (the framework's own by default)
+    and an organisation's answers (none: only what is in place nationally counts).
 
     >>> from pathways.loader import default_framework
-    >>> [r.status for r in audit_framework(default_framework())][1]
-    'partial'
+    >>> [r.status for r in audit_framework(default_framework())][4]
+    'not_assessed'
     """
     items = list(catalogue) if catalogue is not None else list(framework.training.values())
-    return [check(framework, items) for check in (_rec1, _rec2, _rec3, _rec4, _rec5, _rec6, _rec7)]
+    org = _Org(framework, items, answers or OrganisationAnswers())
+    return [check(org) for check in (_rec1, _rec2, _rec3, _rec4, _rec5, _rec6, _rec7)]

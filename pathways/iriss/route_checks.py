@@ -1,15 +1,18 @@
 """Iriss checks on one person's route plus their plan items (criteria ``REC*.a*``).
 
 What counts as "on the route" at a step: the supports the framework attaches to that
-transition, and the person's plan items for the step's role. Plan items without a role count
-for the route as a whole. Recommended training does not count until it is on the plan: the
-check tells a person what their plan still lacks.
+transition that are actually available to the person (in place nationally, or offered by their
+organisation as it says in its profile), and the person's plan items for the step's role. Plan
+items without a role count for the route as a whole. A support the framework only recommends
+or that the organisation has not said it offers does not count, and recommended training does
+not count until it is on the plan: the check tells a person what their plan still lacks.
 """
 
 from __future__ import annotations
 
 from pathways.iriss.base import Criterion, IrissResult, summarise
 from pathways.model import Framework, TrainingItem
+from pathways.organisation import OrganisationAnswers
 from pathways.person import Person
 from pathways.routes import Route, Step
 
@@ -21,11 +24,18 @@ MENTORING_MODES = {"mentoring", "coaching", "peer_support", "network"}
 
 
 class _Context:
-    def __init__(self, framework: Framework, route: Route, person: Person | None):
+    def __init__(
+        self,
+        framework: Framework,
+        route: Route,
+        person: Person | None,
+        answers: OrganisationAnswers | None = None,
+    ):
         self.fw = framework
         self.route = route
         self.person = person
         self.plan = person.plan_items if person else ()
+        self.answers = answers or OrganisationAnswers()
 
     def title(self, slug: str) -> str:
         return self.fw.roles[slug].title
@@ -34,7 +44,9 @@ class _Context:
         return self.fw.training[item_id]
 
     def step_items(self, step: Step) -> list[TrainingItem]:
-        ids = list(step.supports) + [p.item for p in self.plan if p.role == step.target]
+        """What the person can count on at this step: available supports and plan items."""
+        supports = [i for i in step.supports if self.answers.available(self.item(i))]
+        ids = supports + [p.item for p in self.plan if p.role == step.target]
         return [self.item(i) for i in dict.fromkeys(ids)]
 
     def route_items(self) -> list[TrainingItem]:
@@ -179,14 +191,14 @@ def _rec3(ctx: _Context) -> IrissResult:
         _every_step(
             ctx,
             "REC3.a1",
-            lambda i: i.mode in MENTORING_MODES,
+            lambda i: i.has_mode(*MENTORING_MODES),
             "mentoring or peer support",
             "a mentor or peer network",
         ),
         _every_step(
             ctx,
             "REC3.a2",
-            lambda i: i.mode == "supervision",
+            lambda i: i.has_mode("supervision"),
             "supervision that covers support, not just cases",
             "reflective supervision",
         ),
@@ -205,7 +217,7 @@ def _rec3(ctx: _Context) -> IrissResult:
     nqsw_steps = [s for s in ctx.route.steps if s.target == "nqsw" or s.source == "nqsw"]
     if nqsw_steps:
         step = nqsw_steps[0]
-        ok = any(i.mode == "mentoring" for i in ctx.step_items(step))
+        ok = any(i.has_mode("mentoring") for i in ctx.step_items(step))
         criteria.append(
             Criterion(
                 "REC3.a5",
@@ -241,14 +253,14 @@ def _rec4(ctx: _Context) -> IrissResult:
                 ctx,
                 "REC4.a3",
                 senior,
-                lambda i: i.mode == "caseload",
+                lambda i: i.has_mode("caseload"),
                 "protected time for a small caseload",
             )
         )
     if "cswo" in route.roles[1:]:
         items = ctx.route_items()
-        checklist = any(i.mode == "checklist" for i in items)
-        induction = any(i.mode == "induction" for i in items)
+        checklist = any(i.has_mode("checklist") for i in items)
+        induction = any(i.has_mode("induction") for i in items)
         criteria.append(
             Criterion(
                 "REC4.a4",
@@ -268,7 +280,7 @@ def _rec4(ctx: _Context) -> IrissResult:
                 ctx,
                 "REC4.a5",
                 positional,
-                lambda i: i.mode == "induction",
+                lambda i: i.has_mode("induction"),
                 "induction with time to settle",
             )
         )
@@ -297,7 +309,7 @@ def _rec5(ctx: _Context) -> IrissResult:
         _every_step(
             ctx,
             "REC5.a1",
-            lambda i: i.mode == "reflection_time",
+            lambda i: i.has_mode("reflection_time"),
             "protected time for reflection",
             "protected reflection time",
         )
@@ -405,9 +417,13 @@ def _rec7(ctx: _Context) -> IrissResult:
 
 
 def check_route(
-    framework: Framework, route: Route, person: Person | None = None
+    framework: Framework,
+    route: Route,
+    person: Person | None = None,
+    answers: OrganisationAnswers | None = None,
 ) -> list[IrissResult]:
-    """The seven Iriss checks on a route and the person's plan items.
+    """The seven Iriss checks on a route and the person's plan items, counting the supports
+    the person's organisation says it offers (``answers``; none: only national ones).
 
     >>> from pathways.loader import default_framework
     >>> from pathways.routes import find_routes
@@ -416,5 +432,5 @@ def check_route(
     >>> [r.status for r in check_route(fw, route)][1]
     'partial'
     """
-    ctx = _Context(framework, route, person)
+    ctx = _Context(framework, route, person, answers)
     return [check(ctx) for check in (_rec1, _rec2, _rec3, _rec4, _rec5, _rec6, _rec7)]

@@ -13,6 +13,7 @@ from planner.models import (
     CurrentRating,
     FrameworkVersion,
     Invitation,
+    OrganisationAnswer,
     Plan,
     PlanItem,
     Profile,
@@ -63,6 +64,13 @@ def delete_account(user: User) -> None:
         sa.update(FrameworkVersion)
         .where(FrameworkVersion.created_by_id == user.id)
         .values(created_by_id=None)
+    )
+    # Answers they gave in their organisation's profile are the organisation's: they stay,
+    # without the author.
+    db.session.execute(
+        sa.update(OrganisationAnswer)
+        .where(OrganisationAnswer.answered_by_id == user.id)
+        .values(answered_by_id=None, answered_by_name="")
     )
     # Events outlive the account, but not the person's name: summaries never hold names,
     # so dropping the link and the actor's name leaves nothing that identifies them.

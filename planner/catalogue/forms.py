@@ -19,7 +19,7 @@ from wtforms import (
     SubmitField,
     TextAreaField,
 )
-from wtforms.validators import InputRequired
+from wtforms.validators import InputRequired, ValidationError
 
 from pathways.catalogue import MODES
 from pathways.model import KINDS, STATUSES, Framework
@@ -128,3 +128,74 @@ class ImportForm(FlaskForm):
 
 class ConfirmForm(FlaskForm):
     """A button that changes something: only the CSRF token is checked."""
+
+
+NOT_ANSWERED = ("", "Not answered")
+
+
+def _one_of(choices):
+    """A radio answer must be one of its choices or left unanswered; anything else (which a
+    browser would not send) is an error on the field, not a server error."""
+    allowed = {value for value, _ in choices} | {""}
+
+    def check(form, field):
+        if (field.data or "") not in allowed:
+            raise ValidationError(f"{field.label.text}: choose one of the answers")
+
+    return check
+
+
+def organisation_profile_form(framework: Framework):
+    """One question per framework item the organisation may or may not offer, and one per
+    fact about how it works (pathways.organisation.FACTS); every answer may stay unanswered."""
+    from pathways.organisation import FACTS, offer_questions
+    from planner.widgets import revision_field
+
+    class OrganisationProfileForm(FlaskForm):
+        revision = revision_field()
+        submit = SubmitField("Save the answers", widget=GovSubmitInput())
+
+        offer_fields: list[tuple[str, str]] = []
+        fact_fields: list[tuple[str, str]] = []
+
+        def answers(self) -> tuple[dict[str, str], dict[str, str]]:
+            offers = {q: self[name].data or "" for q, name in self.offer_fields}
+            facts = {q: self[name].data or "" for q, name in self.fact_fields}
+            return offers, facts
+
+    offer_choices = [("yes", "Yes, we offer it"), ("no", "No, we do not"), NOT_ANSWERED]
+    offers, facts = [], []
+    for item in offer_questions(framework):
+        name = f"offer_{item.id}"
+        setattr(
+            OrganisationProfileForm,
+            name,
+            RadioField(
+                item.title,
+                widget=GovRadioInput(),
+                choices=offer_choices,
+                default="",
+                validate_choice=False,
+                validators=[_one_of(offer_choices)],
+            ),
+        )
+        offers.append((item.id, name))
+    for fact in FACTS:
+        name = f"fact_{fact.key}"
+        choices = [*fact.choices, NOT_ANSWERED]
+        setattr(
+            OrganisationProfileForm,
+            name,
+            RadioField(
+                fact.question,
+                widget=GovRadioInput(),
+                choices=choices,
+                default="",
+                validate_choice=False,
+                validators=[_one_of(choices)],
+            ),
+        )
+        facts.append((fact.key, name))
+    OrganisationProfileForm.offer_fields = offers
+    OrganisationProfileForm.fact_fields = facts
+    return OrganisationProfileForm

@@ -3,6 +3,7 @@ from __future__ import annotations
 import json
 
 from flask import Response, abort, flash, redirect, render_template, request, url_for
+from flask_login import current_user
 
 from pathways.catalogue import (
     FRAMEWORK,
@@ -289,6 +290,7 @@ def insight_page():
 def _audit_context() -> dict:
     from pathways.iriss import audit_framework
     from planner.catalogue.operations import framework_for_organisation
+    from planner.catalogue.profile import current_answers
     from planner.frameworks import current_version
     from planner.models import Organisation
 
@@ -296,13 +298,121 @@ def _audit_context() -> dict:
     national = framework_or_503()
     framework = framework_for_organisation(national, org_id)
     local = [i for i in framework.training.values() if i.id not in national.training]
+    answers = current_answers(org_id, framework, [i.id for i in local])
     return {
         "framework": framework,
         "version": current_version(),
         "organisation": db.session.get(Organisation, org_id),
-        "checks": audit_framework(framework),
+        "checks": audit_framework(framework, answers=answers),
         "local_count": len(local),
+        "answered": answers.answered,
     }
+
+
+PROFILE_HISTORY_PAGE = 50
+
+
+@bp.route("/organisation", methods=["GET", "POST"])
+@require_role(*LD)
+def organisation_profile():
+    from pathways.organisation import FACTS_BY_KEY, offer_questions
+    from planner.catalogue.forms import organisation_profile_form
+    from planner.catalogue.profile import current, revision, save_answers
+    from planner.models import Organisation
+    from planner.models.organisation import FACT, OFFER
+
+    framework = framework_or_503()
+    org_id = organisation_id_or_403()
+    form_class = organisation_profile_form(framework)
+    answered = current(org_id)
+    version = revision(org_id)
+    status = 200
+    if request.method == "POST":
+        form = form_class()
+        if form.validate_on_submit():
+            if form.revision.data != str(version):
+                form.revision.errors = [
+                    "Someone changed these answers after you opened this page. Your answers "
+                    "were not saved: reload the page to see theirs, then answer again."
+                ]
+            else:
+                offers, facts = form.answers()
+                changed = save_answers(org_id, current_user, framework, offers, facts)
+                flash(
+                    f"{changed} answer{'s' if changed != 1 else ''} saved. The Iriss audit "
+                    "now uses them."
+                    if changed
+                    else "Nothing changed.",
+                    "success",
+                )
+                return redirect(url_for("catalogue.organisation_profile"))
+        status = 400
+    else:
+        data = {"revision": str(version)}
+        for question, name in form_class.offer_fields:
+            data[name] = answered[(OFFER, question)].value if (OFFER, question) in answered else ""
+        for question, name in form_class.fact_fields:
+            data[name] = answered[(FACT, question)].value if (FACT, question) in answered else ""
+        form = form_class(data=data)
+    general = [{"text": e, "href": "#answers"} for e in form.revision.errors]
+    form.revision.errors = []
+    items = {item.id: item for item in offer_questions(framework)}
+    return (
+        render_template(
+            "insight/organisation.html",
+            form=form,
+            framework=framework,
+            items=items,
+            item_roles={
+                i.id: ", ".join(framework.roles[r].title for r in i.roles if r in framework.roles)
+                for i in items.values()
+            },
+            facts=FACTS_BY_KEY,
+            answered=answered,
+            general=general,
+            OFFER=OFFER,
+            FACT=FACT,
+            organisation=db.session.get(Organisation, org_id),
+        ),
+        status,
+    )
+
+
+@bp.get("/organisation/history")
+@require_role(*LD)
+def organisation_history():
+    from pathways.organisation import FACTS_BY_KEY
+    from planner.catalogue.profile import history
+    from planner.models import Organisation
+    from planner.models.organisation import OFFER
+    from planner.paging import page_number
+
+    framework = framework_or_503()
+    org_id = organisation_id_or_403()
+    total, _ = history(org_id, 0, 0)
+    pages = max(1, -(-total // PROFILE_HISTORY_PAGE))
+    page = page_number(request.args.get("page"), pages)
+    _, rows = history(org_id, (page - 1) * PROFILE_HISTORY_PAGE, PROFILE_HISTORY_PAGE)
+
+    def describe(row) -> tuple[str, str]:
+        if row.kind == OFFER:
+            item = framework.training.get(row.question)
+            question = f"Offers: {item.title if item else row.question}"
+            answer = {"yes": "Yes", "no": "No"}.get(row.value, "Answer withdrawn")
+            return question, answer
+        fact = FACTS_BY_KEY.get(row.question)
+        if fact is None:
+            return row.question, row.value or "Answer withdrawn"
+        return fact.question, fact.label(row.value) if row.value else "Answer withdrawn"
+
+    return render_template(
+        "insight/organisation_history.html",
+        rows=[(row, *describe(row)) for row in rows],
+        total=total,
+        page=page,
+        pages=pages,
+        organisation=db.session.get(Organisation, org_id),
+    )
 
 
 @bp.get("/audit")

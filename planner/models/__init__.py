@@ -13,6 +13,7 @@ from planner.models.api import ApiToken
 from planner.models.audit import AuditEvent
 from planner.models.catalogue import LocalTraining
 from planner.models.frameworks import FrameworkVersion, utcnow
+from planner.models.organisation import OrganisationAnswer
 from planner.models.people import (
     CompletedTraining,
     CurrentRating,
@@ -45,6 +46,7 @@ __all__ = [
     "ACTION_OWNERS",
     "Conversation",
     "LocalTraining",
+    "OrganisationAnswer",
     "AuditEvent",
     "ApiToken",
 ]

@@ -11,6 +11,7 @@ from pathways.iriss import check_route
 from pathways.layout import layout_map
 from pathways.routes import alternative_routes, options
 from planner.catalogue.operations import framework_for_user
+from planner.catalogue.profile import answers_for_user
 from planner.extensions import db, htmx
 from planner.frameworks import current_version, framework_or_503
 from planner.hardening import attachment
@@ -35,7 +36,7 @@ from planner.templating import route_label
 from planner.viewcache import cached_view
 
 
-def _planner_context(framework, person, target, choice):
+def _planner_context(framework, person, answers, target, choice):
     context = {
         "framework": framework,
         "person": person,
@@ -64,16 +65,16 @@ def _planner_context(framework, person, target, choice):
         choice=index,
         overlay=route_overlay(chosen.route, alternatives),
         layout=layout_map(framework),
-        checks=check_route(framework, chosen.route, person),
+        checks=check_route(framework, chosen.route, person, answers),
         chart=target_chart(framework, person, target),
     )
     return context
 
 
 @cached_view
-def _planner_view(script_root: str, framework, person, target: str, choice: int) -> dict:
+def _planner_view(script_root: str, framework, person, answers, target: str, choice: int) -> dict:
     """The planner's options or routes, rendered (no session data: see viewcache)."""
-    context = _planner_context(framework, person, target, choice)
+    context = _planner_context(framework, person, answers, target, choice)
     context["body"] = Markup(render_template("plans/_planner_body.html", **context))
     return context
 
@@ -90,7 +91,8 @@ def planner():
         choice = int(request.args.get("route", "0"))
     except ValueError:
         choice = 0
-    view = _planner_view(request.script_root, framework, person, target, choice)
+    answers = answers_for_user(current_user, framework)
+    view = _planner_view(request.script_root, framework, person, answers, target, choice)
     chosen = view.get("chosen")
     save_form = None
     if chosen is not None:

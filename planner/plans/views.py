@@ -10,6 +10,7 @@ from pathways.layout import layout_map
 from pathways.model import Framework
 from pathways.person import Person
 from pathways.routes import Alternative, Route, route_from_roles
+from planner.catalogue.profile import answers_for_user
 from planner.charts import capability_chart
 from planner.frameworks import current_version, framework_or_503
 from planner.models import Plan
@@ -53,14 +54,16 @@ def plan_view(plan: Plan) -> dict:
             "Make a new plan from the planner."
         )
     changed = plan.framework_version_id != version.id
+    answers = answers_for_user(plan.user, framework)
     return {
+        "answers": answers,
         "plan": plan,
         "framework": framework,
         "person": person,
         "plan_changes": _plan_changes(plan) if changed else [],
         "route": route,
         "route_error": error,
-        "checks": check_route(framework, route, person) if route is not None else [],
+        "checks": check_route(framework, route, person, answers) if route is not None else [],
         "changed": changed,
         "current_version": version,
         "layout": layout_map(framework),

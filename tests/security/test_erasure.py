@@ -12,7 +12,7 @@ from flask_migrate import downgrade, upgrade
 
 from planner.extensions import db
 from planner.models import Plan, User
-from tests.conftest import PASSWORD, fill_user_data, save_notes
+from tests.conftest import PASSWORD, answer_profile, fill_user_data, save_notes
 
 NAME, EMAIL, NOTES = "Pat Erasable", "erase.me@example.org", "Pat's own private worry"
 
@@ -47,6 +47,7 @@ def _person_everywhere(app, client, make_user, make_org, login) -> int:
     plan = fill_user_data(client)
     save_notes(client, plan, NOTES)
     client.post("/account/tokens", data={"name": "Pat's HR link"})
+    assert answer_profile(client, fact_value_statement="yes").status_code == 302
     team_plan = shared.replace("/plans/", "/team/plans/")
     client.post(team_plan + "/ratings", data={"vision": "4"})
     client.post(team_plan + "/conversations", data={"held_on": ["1", "11", "2026"], "notes": "ok"})

@@ -1,0 +1,149 @@
+"""The organisation profile: what an organisation says it offers and how it works, kept as
+a history of answers (planner.models.OrganisationAnswer), read as pathways'
+OrganisationAnswers by the Iriss audit and by its people's route checks."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import sqlalchemy as sa
+
+from pathways.model import Framework
+from pathways.organisation import FACTS, YES, OrganisationAnswers, offer_questions
+from planner.audit import record
+from planner.extensions import db
+from planner.models import OrganisationAnswer, User
+from planner.models.organisation import FACT, OFFER
+
+__all__ = ["current_answers", "answers_for_user", "save_answers", "history", "Answered"]
+
+
+@dataclass(frozen=True)
+class Answered:
+    """The current answer to one question, with who gave it and when."""
+
+    value: str
+    by: str
+    at: object  # datetime
+
+
+def _rows(organisation_id: int) -> list[OrganisationAnswer]:
+    return list(
+        db.session.scalars(
+            sa.select(OrganisationAnswer)
+            .where(OrganisationAnswer.organisation_id == organisation_id)
+            .order_by(OrganisationAnswer.answered_at, OrganisationAnswer.id)
+        )
+    )
+
+
+def current(organisation_id: int | None) -> dict[tuple[str, str], Answered]:
+    """(kind, question) to its newest answer; withdrawn answers are left out."""
+    if organisation_id is None:
+        return {}
+    latest: dict[tuple[str, str], Answered] = {}
+    for row in _rows(organisation_id):
+        latest[(row.kind, row.question)] = Answered(
+            row.value, row.answered_by_name or "Deleted account", row.answered_at
+        )
+    return {key: answer for key, answer in latest.items() if answer.value}
+
+
+def current_answers(
+    organisation_id: int | None, framework: Framework, own_items=()
+) -> OrganisationAnswers:
+    """The organisation's answers as the Iriss checks read them. ``own_items``: the ids of
+    its own local training items (offered by definition)."""
+    answers = current(organisation_id)
+    return OrganisationAnswers(
+        offers={
+            q: a.value == YES
+            for (kind, q), a in answers.items()
+            if kind == OFFER and q in framework.training
+        },
+        facts={q: a.value for (kind, q), a in answers.items() if kind == FACT},
+        own_items=frozenset(own_items),
+    )
+
+
+def answers_for_user(user, framework: Framework) -> OrganisationAnswers:
+    """The answers of the user's organisation, for their route checks (framework: as the
+    organisation sees it, local items included)."""
+    organisation_id = getattr(user, "organisation_id", None)
+    if organisation_id is None:
+        return OrganisationAnswers()
+    from planner.catalogue.operations import local_items
+
+    own = [i.id for i in local_items(organisation_id, framework)]
+    return current_answers(organisation_id, framework, own)
+
+
+def save_answers(
+    organisation_id: int,
+    user: User,
+    framework: Framework,
+    offers: dict[str, str],
+    facts: dict[str, str],
+) -> int:
+    """Record every answer that changed ("" withdraws one); returns how many changed."""
+    now = current(organisation_id)
+    asked = {(OFFER, i.id) for i in offer_questions(framework)} | {(FACT, f.key) for f in FACTS}
+    changed = 0
+    given = [((OFFER, q), v) for q, v in offers.items()] + [
+        ((FACT, q), v) for q, v in facts.items()
+    ]
+    for (kind, question), value in given:
+        if (kind, question) not in asked:
+            continue
+        before = now.get((kind, question))
+        if (before.value if before else "") == value:
+            continue
+        db.session.add(
+            OrganisationAnswer(
+                organisation_id=organisation_id,
+                kind=kind,
+                question=question,
+                value=value,
+                answered_by_id=user.id,
+                answered_by_name=user.name,
+            )
+        )
+        changed += 1
+    if changed:
+        record(
+            "organisation_profile.update",
+            "organisation",
+            organisation_id,
+            f"{changed} answer{'s' if changed != 1 else ''} in the organisation profile changed",
+        )
+    db.session.commit()
+    return changed
+
+
+def history(organisation_id: int, offset: int, limit: int) -> tuple[int, list[OrganisationAnswer]]:
+    """The answers given, newest first: (how many in all, one page of them)."""
+    where = OrganisationAnswer.organisation_id == organisation_id
+    total = db.session.scalar(
+        sa.select(sa.func.count()).select_from(OrganisationAnswer).where(where)
+    )
+    rows = db.session.scalars(
+        sa.select(OrganisationAnswer)
+        .where(where)
+        .order_by(OrganisationAnswer.answered_at.desc(), OrganisationAnswer.id.desc())
+        .offset(offset)
+        .limit(limit)
+    )
+    return total or 0, list(rows)
+
+
+def revision(organisation_id: int | None) -> int:
+    """The version of the organisation's answers (its newest answer's number; 0 for none),
+    so a save made from an out-of-date page is refused instead of overwriting."""
+    if organisation_id is None:
+        return 0
+    newest = db.session.scalar(
+        sa.select(sa.func.max(OrganisationAnswer.id)).where(
+            OrganisationAnswer.organisation_id == organisation_id
+        )
+    )
+    return newest or 0
