@@ -525,6 +525,7 @@ def build_framework(data: dict) -> Framework:
             typical_years=r["typical_years"],
             years_basis=_text(r.get("years_basis")),
             positional_basis=_text(r.get("positional_basis")),
+            basis=_text(r.get("basis")),
             responsibilities=tuple(r.get("responsibilities", ())),
             requirements=tuple(sorted(r.get("requirements", {}).items())),
             duties=tuple(Duty(d["duty"], _inline_source(d)) for d in r.get("duties", ())),
@@ -551,6 +552,7 @@ def build_framework(data: dict) -> Framework:
             supports=tuple(t.get("supports", ())),
             sources=_sources(t["sources"]),
             years_basis=_text(t.get("years_basis")),
+            basis=_text(t.get("basis")),
         )
         for t in data["transitions"]
     )

@@ -95,6 +95,7 @@ class Role:
     typical_years: float
     years_basis: str = ""
     positional_basis: str = ""
+    basis: str = ""  # where the role rests on Pathways' reading rather than a source
     responsibilities: tuple[str, ...] = ()
     requirements: tuple[tuple[str, int], ...] = ()
     duties: tuple[Duty, ...] = ()
@@ -163,6 +164,7 @@ class Transition:
     supports: tuple[str, ...] = ()
     sources: tuple[Source, ...] = ()
     years_basis: str = ""
+    basis: str = ""  # where the move rests on Pathways' reading rather than a source
 
     @property
     def years_estimate(self) -> bool:

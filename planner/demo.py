@@ -146,7 +146,31 @@ def load_demo(framework) -> list[tuple[str, str]]:
     _shared_plan(framework, users["practitioner@demo.pathways"], manager)
     _local_training(framework, org.id)
     _more_staff(framework, org.id, [t.id for t in teams.values()])
+    _profile_answers(framework, org.id, users["ld@demo.pathways"])
     return logins
+
+
+# The demo council's organisation profile: some of it answered, some not, so the audit shows
+# met, not met and not assessed side by side. Fictional answers for a fictional council.
+DEMO_OFFERS = {
+    "reflective_supervision": "yes",
+    "mentoring_senior_leaders": "yes",
+    "induction_plan": "yes",
+    "protected_caseload": "no",
+    "secondment": "no",
+}
+DEMO_FACTS = {
+    "dedicated_learning_function": "yes",
+    "budget_setting": "partly",
+    "chief_executive_access": "ad_hoc",
+}
+
+
+def _profile_answers(framework, organisation_id: int, author: User) -> None:
+    from planner.catalogue.profile import save_answers
+
+    offers = {k: v for k, v in DEMO_OFFERS.items() if k in framework.training}
+    save_answers(organisation_id, author, framework, offers, DEMO_FACTS)
 
 
 DEMO_STAFF = 36

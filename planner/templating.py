@@ -13,6 +13,17 @@ STATUS_TAGS = {  # Iriss status -> (label, GOV.UK tag colour class)
 }
 
 
+def reading(basis: str) -> str:
+    """A ``basis`` note in words: "inference: ..." is Pathways' own reading of the sources.
+
+    >>> reading("inference: the sources do not say")
+    "Pathways' inference: the sources do not say"
+    """
+    if basis.startswith("inference:"):
+        return "Pathways' inference:" + basis[len("inference:") :]
+    return basis
+
+
 def years(value: float | None) -> str:
     """'1 year', '2.5 years'."""
     if value is None:
@@ -31,6 +42,7 @@ def route_label(labels) -> str:
 
 def register_template_helpers(app: Flask) -> None:
     app.jinja_env.filters["years"] = years
+    app.jinja_env.filters["reading"] = reading
     app.jinja_env.filters["route_label"] = route_label
     app.jinja_env.globals["STATUS_TAGS"] = STATUS_TAGS
     from pathways.iriss.criteria import describe

@@ -98,7 +98,7 @@ def test_steps_show_gaps_prerequisites_training_tags_and_catalogue_gaps(client, 
     html = client.get("/planner?target=mental_health_officer").get_data(as_text=True)
     assert "Capability gaps for Mental Health Officer (MHO)" in html
     assert "Required and not yet met" in html and "Hold the Mental Health Officer Award" in html
-    assert "(required by Mental Health Officers (Scotland) Regulations 2005" in html
+    assert "(required by Mental Health (Care and Treatment) (Scotland) Act 2003, s. 32(2)" in html
     assert "Social-work specific" in html and "National" in html
     senior = client.get("/planner?target=senior_social_worker").get_data(as_text=True)
     assert "Catalogue gap" in senior and "no role-specific leadership training" in senior
@@ -110,7 +110,7 @@ def test_steps_show_gaps_prerequisites_training_tags_and_catalogue_gaps(client, 
     assert "(an estimate)" in senior and "How sure are these figures?" in senior
     # the step's supports say what is in place and what is only recommended
     assert "Support on this step" in senior
-    assert "Recommended by Iriss, not yet in place" in senior
+    assert "Recommended by Iriss" in senior
     assert "your organisation has not said whether it offers this" in senior
 
 

@@ -163,7 +163,7 @@ def organisation_profile_form(framework: Framework):
             facts = {q: self[name].data or "" for q, name in self.fact_fields}
             return offers, facts
 
-    offer_choices = [("yes", "Yes, we offer it"), ("no", "No, we do not"), NOT_ANSWERED]
+    offer_choices = [("yes", "Yes"), ("no", "No"), NOT_ANSWERED]
     offers, facts = [], []
     for item in offer_questions(framework):
         name = f"offer_{item.id}"

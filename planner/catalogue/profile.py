@@ -115,6 +115,8 @@ def save_answers(
             "organisation",
             organisation_id,
             f"{changed} answer{'s' if changed != 1 else ''} in the organisation profile changed",
+            actor=user,
+            organisation_id=organisation_id,
         )
     db.session.commit()
     return changed

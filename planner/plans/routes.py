@@ -40,6 +40,7 @@ def _planner_context(framework, person, answers, target, choice):
     context = {
         "framework": framework,
         "person": person,
+        "answers": answers,
         "target": target,
         "options": options(framework, person.current_role, person),
         "error": None,

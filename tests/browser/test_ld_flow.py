@@ -154,3 +154,37 @@ def test_insight_with_enough_staff_to_show(page, live_server, live_server_app):
     assert page.locator("svg.app-heatmap .suppressed").count() >= 1
     assert "Demo staff" not in page.content() and "@demo.pathways" not in page.content()
     check_accessibility(page, "insight")
+
+
+def test_answering_the_organisation_profile_changes_the_audit(page, live_server, ld_user):
+    """Keyboard only: the L&D lead opens "What we offer", answers that the organisation keeps
+    protected caseload time and the other supports recommendation 4 asks for, saves, and
+    the audit's recommendation 4 turns from not assessed to met."""
+    sign_in(page, live_server, ld_user, axe=False)
+    page.goto(live_server + "/audit")
+    rec4 = page.locator("a[href='#rec-4']").locator("xpath=../..").locator(".govuk-tag")
+    assert rec4.inner_text() == "Not assessed"
+    page.click("nav[aria-label='Learning and development'] a:has-text('What we offer')")
+    page.locator("h1:has-text('What Browser council offers')").wait_for()
+    check_accessibility(page, "organisation-profile")
+    for item in (
+        "protected_caseload",
+        "secondment",
+        "cswo_duties_familiarisation",
+        "induction_plan",
+    ):
+        radio = page.locator(f"input[name='offer_{item}'][value='yes']")
+        radio.focus()
+        page.keyboard.press("Space")
+        assert radio.is_checked()
+    page.locator("button:has-text('Save the answers')").focus()
+    page.keyboard.press("Enter")
+    page.locator(".govuk-notification-banner:has-text('4 answers saved')").wait_for()
+    assert page.locator("text=Last answered by Lee Learning").count() == 4
+    page.click("nav[aria-label='Learning and development'] a:has-text('Iriss audit')")
+    rec4 = page.locator("a[href='#rec-4']").locator("xpath=../..").locator(".govuk-tag")
+    assert rec4.inner_text() == "Met"
+    check_accessibility(page, "audit-answered")
+    page.goto(live_server + "/organisation/history")
+    assert "4 answers given" in page.content()
+    check_accessibility(page, "organisation-history")

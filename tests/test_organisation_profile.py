@@ -1,0 +1,155 @@
+"""The organisation profile: L&D and administrators say what their organisation offers and
+how it works; the Iriss audit and their colleagues' route checks use the answers."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+import sqlalchemy as sa
+
+from planner.extensions import db
+from planner.models import AuditEvent, OrganisationAnswer
+from tests.conftest import answer_profile
+
+
+@pytest.fixture
+def council(make_org, make_user):
+    org = make_org("Profile council")
+    make_user("ld@example.org", name="Lee Learning", roles=("ld",), organisation_id=org)
+    make_user(
+        "prac@example.org",
+        name="Pat Practitioner",
+        organisation_id=org,
+        current_role="service_manager",
+    )
+    return org
+
+
+def _status(page: str, number: int) -> str:
+    """The tag beside recommendation ``number`` in the audit's summary list."""
+    match = re.search(
+        rf'href="#rec-{number}">[^<]*</a></dt><dd class="govuk-summary-list__value">'
+        r'<strong class="govuk-tag[^"]*">([^<]+)</strong>',
+        page,
+    )
+    assert match, f"no status for recommendation {number}"
+    return match.group(1)
+
+
+def test_answers_change_the_audit_and_are_kept_with_their_author(client, council, login):
+    login("ld@example.org")
+    before = client.get("/audit").get_data(as_text=True)
+    assert "Your organisation has not answered yet" in before
+    assert _status(before, 4) == "Not assessed" and _status(before, 5) == "Not assessed"
+    assert "43% of CSWOs were fully involved in budget setting" in before
+    form = client.get("/organisation").get_data(as_text=True)
+    assert "Protected time to keep a small caseload" in form
+    assert "Recommended by Iriss" in form
+    assert "57% of CSWOs said there was no dedicated learning and development function" in form
+    response = answer_profile(
+        client,
+        offer_protected_caseload="yes",
+        offer_secondment="yes",
+        offer_cswo_duties_familiarisation="yes",
+        offer_induction_plan="yes",
+        offer_protected_reflection_time="yes",
+        fact_workload_measures="yes",
+        fact_governance_seats="yes",
+        fact_budget_setting="partly",
+        fact_chief_executive_access="structured",
+        fact_representation_invited="yes",
+    )
+    assert response.status_code == 302
+    saved = client.get("/organisation").get_data(as_text=True)
+    assert "10 answers saved" in saved
+    assert "Last answered by Lee Learning on" in saved
+    after = client.get("/audit").get_data(as_text=True)
+    assert _status(after, 4) == "Met"
+    # budget setting answered "partly": the report's criterion is full involvement
+    assert _status(after, 5) == "Partly met"
+    assert "The organisation answers \u201cPartly involved\u201d" in after
+    history = client.get("/organisation/history").get_data(as_text=True)
+    assert "10 answers given" in history and "Lee Learning" in history
+    assert "Offers: Protected time to keep a small caseload" in history
+    # withdrawing an answer makes the question unanswered again, and is kept in the history
+    answer_profile(client, offer_protected_caseload="")
+    withdrawn = client.get("/audit").get_data(as_text=True)
+    assert _status(withdrawn, 4) == "Partly met"
+    assert (
+        "it depends on whether the organisation offers Protected time to keep a small" in withdrawn
+    )
+    assert "Answer withdrawn" in client.get("/organisation/history").get_data(as_text=True)
+
+
+def test_a_colleagues_route_counts_what_the_organisation_offers(client, council, login):
+    login("prac@example.org")
+    page = client.get("/planner?target=head_of_service").get_data(as_text=True)
+    assert "Protected time to keep a small caseload" in page
+    assert "your organisation has not said whether it offers this" in page
+    assert "Missing protected time for a small caseload at: Head of service" in page
+    client.post("/logout")
+    login("ld@example.org")
+    assert answer_profile(client, offer_protected_caseload="yes").status_code == 302
+    client.post("/logout")
+    login("prac@example.org")
+    page = client.get("/planner?target=head_of_service").get_data(as_text=True)
+
+    assert "your organisation says it offers this" in page
+    assert "Missing protected time for a small caseload" not in page
+
+
+def test_a_save_from_an_out_of_date_page_is_refused(client, council, login, app):
+    login("ld@example.org")
+    page = client.get("/organisation").get_data(as_text=True)
+    stale = re.search(r'name="revision"[^>]*value="([0-9]+)"', page).group(1)
+    answer_profile(client, offer_secondment="yes")  # someone else saves first
+    response = client.post("/organisation", data={"offer_secondment": "no", "revision": stale})
+    assert response.status_code == 400
+    assert "Someone changed these answers after you opened this page" in response.get_data(
+        as_text=True
+    )
+    missing = client.post("/organisation", data={"offer_secondment": "no"})
+    assert missing.status_code == 400
+    with app.app_context():
+        values = db.session.scalars(
+            sa.select(OrganisationAnswer.value).filter_by(question="secondment")
+        ).all()
+    assert values == ["yes"]
+
+
+def test_an_answer_that_is_not_a_choice_is_an_error_on_its_question(client, council, login, app):
+    login("ld@example.org")
+    page = client.get("/organisation").get_data(as_text=True)
+    revision = re.search(r'name="revision"[^>]*value="([0-9]+)"', page).group(1)
+    response = client.post(
+        "/organisation",
+        data={"fact_budget_setting": "always", "offer_secondment": "yes", "revision": revision},
+    )
+    body = response.get_data(as_text=True)
+    assert response.status_code == 400
+    assert "setting the budget?: choose one of the answers" in body
+    with app.app_context():  # nothing half-written: the valid answer was not saved either
+        assert db.session.scalar(sa.select(sa.func.count()).select_from(OrganisationAnswer)) == 0
+
+
+def test_only_learning_and_development_and_administrators_answer(client, council, login, make_user):
+    login("prac@example.org")
+    assert client.get("/organisation").status_code == 403
+    assert client.get("/organisation/history").status_code == 403
+    client.post("/logout")
+    make_user("admin@example.org", roles=("admin",), organisation_id=council)
+    login("admin@example.org")
+    assert answer_profile(client, fact_value_statement="yes").status_code == 302
+
+
+def test_each_save_is_in_the_audit_log(client, council, login, app):
+    login("ld@example.org")
+    answer_profile(client, fact_value_statement="yes", offer_secondment="no")
+    answer_profile(client)  # nothing changed: nothing recorded
+    with app.app_context():
+        events = db.session.scalars(
+            sa.select(AuditEvent).filter_by(action="organisation_profile.update")
+        ).all()
+        assert [e.summary for e in events] == ["2 answers in the organisation profile changed"]
+        assert events[0].organisation_id == council
