@@ -59,6 +59,21 @@ FACTS: tuple[Fact, ...] = (
         (YES,),
     ),
     Fact(
+        "learning_time_in_workload",
+        "REC3.b4",
+        "Is time for leadership learning allocated within workload, rather than added on top "
+        "of it?",
+        _YES_NO,
+        (YES,),
+    ),
+    Fact(
+        "representation_above_team_leader",
+        "REC4.b5",
+        "In integrated teams, are social workers represented above team leader level?",
+        _YES_NO,
+        (YES,),
+    ),
+    Fact(
         "governance_seats",
         "REC5.b1",
         "Do social work leaders hold seats on the integrated and strategic governance "

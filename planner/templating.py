@@ -3,14 +3,32 @@
 from __future__ import annotations
 
 from flask import Flask
+from markupsafe import Markup
 
 STATUS_TAGS = {  # Iriss status -> (label, GOV.UK tag colour class)
     "met": ("Met", "govuk-tag--green"),
     "partial": ("Partly met", "govuk-tag--yellow"),
     "missing": ("Missing", "govuk-tag--red"),
+    "not_met": ("Not met so far", "govuk-tag--orange"),
     "not_assessed": ("Not assessed", "govuk-tag--grey"),
     "not_applicable": ("Not applicable", "govuk-tag--grey"),
 }
+
+
+EVIDENCE_TAGS = {  # what the sources say of an item that is not in place: (words, colour)
+    "recommended": ("Recommended by Iriss", "govuk-tag--yellow"),
+    "suggested": ("Suggested by practitioners", "govuk-tag--orange"),
+    "inference": ("Pathways' inference", "govuk-tag--grey"),
+}
+
+
+def evidence_tag_html(item) -> Markup:
+    """The tag that marks an item as recommended, suggested or inferred (nothing when the
+    sources describe it as in place)."""
+    if item.evidence not in EVIDENCE_TAGS:
+        return Markup("")
+    words, colour = EVIDENCE_TAGS[item.evidence]
+    return Markup('<strong class="govuk-tag {} app-tag-phrase">{}</strong>').format(colour, words)
 
 
 def reading(basis: str) -> str:
@@ -43,6 +61,7 @@ def route_label(labels) -> str:
 def register_template_helpers(app: Flask) -> None:
     app.jinja_env.filters["years"] = years
     app.jinja_env.filters["reading"] = reading
+    app.jinja_env.globals["evidence_tag"] = evidence_tag_html
     app.jinja_env.filters["route_label"] = route_label
     app.jinja_env.globals["STATUS_TAGS"] = STATUS_TAGS
     from pathways.iriss.criteria import describe

@@ -55,6 +55,7 @@ def test_answers_change_the_audit_and_are_kept_with_their_author(client, council
         offer_induction_plan="yes",
         offer_protected_reflection_time="yes",
         fact_workload_measures="yes",
+        fact_representation_above_team_leader="yes",
         fact_governance_seats="yes",
         fact_budget_setting="partly",
         fact_chief_executive_access="structured",
@@ -62,7 +63,7 @@ def test_answers_change_the_audit_and_are_kept_with_their_author(client, council
     )
     assert response.status_code == 302
     saved = client.get("/organisation").get_data(as_text=True)
-    assert "10 answers saved" in saved
+    assert "11 answers saved" in saved
     assert "Last answered by Lee Learning on" in saved
     after = client.get("/audit").get_data(as_text=True)
     assert _status(after, 4) == "Met"
@@ -70,7 +71,7 @@ def test_answers_change_the_audit_and_are_kept_with_their_author(client, council
     assert _status(after, 5) == "Partly met"
     assert "The organisation answers \u201cPartly involved\u201d" in after
     history = client.get("/organisation/history").get_data(as_text=True)
-    assert "10 answers given" in history and "Lee Learning" in history
+    assert "11 answers given" in history and "Lee Learning" in history
     assert "Offers: Protected time to keep a small caseload" in history
     # withdrawing an answer makes the question unanswered again, and is kept in the history
     answer_profile(client, offer_protected_caseload="")
@@ -105,10 +106,17 @@ def test_a_save_from_an_out_of_date_page_is_refused(client, council, login, app)
     stale = re.search(r'name="revision"[^>]*value="([0-9]+)"', page).group(1)
     answer_profile(client, offer_secondment="yes")  # someone else saves first
     response = client.post("/organisation", data={"offer_secondment": "no", "revision": stale})
+    body = response.get_data(as_text=True)
     assert response.status_code == 400
-    assert "Someone changed these answers after you opened this page" in response.get_data(
-        as_text=True
+    assert (
+        "While you had this page open, Lee Learning changed: Offers: Secondment to another "
+        "team or service area. Your answers below are not saved yet" in body
     )
+    # the page keeps what this person chose, and a second save (having seen the warning) is
+    # checked against the other person's answers, so it goes through
+    assert re.search(r'name="offer_secondment"[^>]*value="no"[^>]*checked', body)
+    newer = re.search(r'name="revision"[^>]*value="([0-9]+)"', body).group(1)
+    assert newer != stale
     missing = client.post("/organisation", data={"offer_secondment": "no"})
     assert missing.status_code == 400
     with app.app_context():
@@ -116,6 +124,28 @@ def test_a_save_from_an_out_of_date_page_is_refused(client, council, login, app)
             sa.select(OrganisationAnswer.value).filter_by(question="secondment")
         ).all()
     assert values == ["yes"]
+    again = client.post("/organisation", data={"offer_secondment": "no", "revision": newer})
+    assert again.status_code == 302
+    with app.app_context():
+        values = db.session.scalars(
+            sa.select(OrganisationAnswer.value).filter_by(question="secondment")
+        ).all()
+    assert values == ["yes", "no"]
+
+
+def test_a_question_left_out_of_the_request_keeps_its_answer(client, council, login, app):
+    login("ld@example.org")
+    answer_profile(client, offer_secondment="yes", fact_value_statement="yes")
+    page = client.get("/organisation").get_data(as_text=True)
+    revision = re.search(r'name="revision"[^>]*value="([0-9]+)"', page).group(1)
+    client.post("/organisation", data={"fact_value_statement": "no", "revision": revision})
+    with app.app_context():
+        rows = db.session.scalars(sa.select(OrganisationAnswer).order_by(OrganisationAnswer.id))
+        assert [(r.question, r.value) for r in rows] == [
+            ("secondment", "yes"),
+            ("value_statement", "yes"),
+            ("value_statement", "no"),
+        ]
 
 
 def test_an_answer_that_is_not_a_choice_is_an_error_on_its_question(client, council, login, app):
@@ -153,3 +183,42 @@ def test_each_save_is_in_the_audit_log(client, council, login, app):
         ).all()
         assert [e.summary for e in events] == ["2 answers in the organisation profile changed"]
         assert events[0].organisation_id == council
+
+
+def test_the_audit_names_teams_where_nqsws_have_no_senior_colleague(
+    client, make_org, make_user, login, app
+):
+    from planner.models import Team
+
+    org = make_org("Teams council", "North", "South")
+    other = make_org("Other council", "Elsewhere")
+    with app.app_context():
+        teams = {t.name: t.id for t in db.session.scalars(sa.select(Team))}
+    make_user("ld@example.org", roles=("ld",), organisation_id=org, current_role=None)
+    make_user("n1@example.org", organisation_id=org, team_id=teams["North"], current_role="nqsw")
+    make_user(
+        "m1@example.org", organisation_id=org, team_id=teams["North"], current_role="team_manager"
+    )
+    make_user("n2@example.org", organisation_id=org, team_id=teams["South"], current_role="nqsw")
+    senior = make_user(
+        "s2@example.org",
+        organisation_id=org,
+        team_id=teams["South"],
+        current_role="senior_practitioner",
+    )
+    # another organisation's lone NQSW is not this organisation's concern
+    make_user(
+        "n3@example.org", organisation_id=other, team_id=teams["Elsewhere"], current_role="nqsw"
+    )
+    login("ld@example.org")
+    page = client.get("/audit").get_data(as_text=True)
+    assert "newly qualified social workers have no senior colleague: North." in page
+    assert "Elsewhere" not in page
+    # a senior colleague who has left no longer counts
+    with app.app_context():
+        from planner.models import User
+
+        db.session.get(User, senior).active = False
+        db.session.commit()
+    page = client.get("/audit").get_data(as_text=True)
+    assert "newly qualified social workers have no senior colleague: North, South." in page

@@ -13,7 +13,7 @@ __all__ = [
     "not_assessed",
 ]
 
-STATUSES = ("met", "partial", "missing", "not_assessed", "not_applicable")
+STATUSES = ("met", "partial", "missing", "not_met", "not_assessed", "not_applicable")
 
 # (id, short title, the recommendation's own words, from 004_552e132a3a5025c2.txt)
 RECOMMENDATIONS = {
@@ -103,8 +103,10 @@ class IrissResult:
 
 def summarise(rec_id: int, criteria: list[Criterion]) -> IrissResult:
     """Combine criteria into one result: all passed -> met, none -> missing, else partial.
-    A recommendation is never met while any criterion is not assessed; with nothing
-    assessed it is ``not_assessed``.
+    A recommendation is never met while any criterion is not assessed, and never reported as
+    settled either: with nothing assessed it is ``not_assessed``; with every assessed
+    criterion failed but some not assessed, ``not_met`` (not met so far: the answers still
+    missing could make it partly met), not ``missing``.
 
     >>> summarise(1, [Criterion("REC1.a1", True, "ok"), Criterion("REC1.a2", False, "no", "fix")]).status
     'partial'
@@ -114,6 +116,8 @@ def summarise(rec_id: int, criteria: list[Criterion]) -> IrissResult:
     'partial'
     >>> summarise(5, [not_assessed("REC5.b2", "?")]).status
     'not_assessed'
+    >>> summarise(5, [Criterion("REC5.b4", False, "no", "do"), not_assessed("REC5.b2", "?")]).status
+    'not_met'
     """
     assessed = [c for c in criteria if c.assessed and c.passed is not None]
     unknown = [c for c in criteria if not c.assessed]
@@ -124,7 +128,7 @@ def summarise(rec_id: int, criteria: list[Criterion]) -> IrissResult:
     elif any(c.passed for c in assessed):
         status = "partial"
     else:
-        status = "missing"
+        status = "not_met" if unknown else "missing"
     actions = tuple(
         dict.fromkeys(
             c.action for c in criteria if c.action and (not c.assessed or c.passed is False)

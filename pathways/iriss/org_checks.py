@@ -12,7 +12,7 @@ shows what the framework can vouch for and what each organisation has to answer.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping, Sequence
 
 from pathways.iriss.base import Criterion, IrissResult, not_assessed, summarise
 from pathways.model import Framework, TrainingItem
@@ -22,6 +22,7 @@ __all__ = ["audit_framework", "SW_SHARE", "NATIONAL_SHARE"]
 
 SW_SHARE = 0.5  # REC2.b2: share of courses and qualifications that are social-work specific
 NATIONAL_SHARE = 0.5  # REC6.b2
+EMBEDDED_SHARE = 0.5  # REC6.b4: share of offered items delivered alongside practice
 SENIOR_STAGE = 5
 COURSE_KINDS = {"training", "academic"}
 MANAGEMENT_TRACKS = {"management", "strategic"}
@@ -40,10 +41,17 @@ def _titles(items: Iterable[TrainingItem]) -> str:
 class _Org:
     """The framework, the catalogue and the organisation's answers, read together."""
 
-    def __init__(self, fw: Framework, items: list[TrainingItem], answers: OrganisationAnswers):
+    def __init__(
+        self,
+        fw: Framework,
+        items: list[TrainingItem],
+        answers: OrganisationAnswers,
+        teams: Mapping[str, Sequence[str]] | None = None,
+    ):
         self.fw = fw
         self.items = items
         self.answers = answers
+        self.teams = teams
 
     def available(self, predicate: Predicate = lambda i: True) -> list[TrainingItem]:
         return [i for i in self.items if predicate(i) and self.answers.available(i)]
@@ -104,6 +112,27 @@ def _exists(org: _Org, code, predicate, found, absent, action) -> Criterion:
         return Criterion(code, False, absent, action)
 
     return _decide(org, code, predicate, check)
+
+
+def _share(
+    org: _Org, code, predicate, threshold, finding, action, within: Predicate = lambda i: True
+) -> Criterion:
+    """At least ``threshold`` of the offered items (those matching ``within``) match
+    ``predicate``; decided only when no set of answers to the unanswered items could change
+    it (worst and best case)."""
+    have, unknown = org.available(within), org.unknown(within)
+
+    def share(items):
+        return sum(map(predicate, items)) / len(items) if items else 0.0
+
+    worst = share(have + [i for i in unknown if not predicate(i)])
+    best = share(have + [i for i in unknown if predicate(i)])
+    text = finding.format(n=sum(map(predicate, have)), total=len(have))
+    if worst >= threshold:
+        return Criterion(code, True, text)
+    if best < threshold:
+        return Criterion(code, False, text, action)
+    return not_assessed(code, f"Not assessed: {text} {_ask(unknown)}", _ask(unknown))
 
 
 def _fact(org: _Org, key: str, action: str) -> Criterion:
@@ -170,11 +199,20 @@ def _rec1(org: _Org) -> IrissResult:
         for t in fw.transitions
         if not t.supports
     ]
+    nationally = sum(
+        any(i in fw.training and fw.training[i].in_place_nationally for i in t.supports)
+        for t in fw.transitions
+    )
+    in_place = (
+        f" {nationally} of {len(fw.transitions)} moves have a support in place nationally; "
+        "the rest depend on what the organisation offers."
+    )
     criteria.append(
         Criterion(
             "REC1.b3",
             not unsupported,
-            "Every transition lists its supports, each flagged mandatory, entitlement or optional."
+            "Every transition lists its supports, each flagged mandatory, entitlement or "
+            "optional." + in_place
             if not unsupported
             else f"Transitions with no supports: {_names(unsupported)}.",
             "Attach at least one support to every transition.",
@@ -216,28 +254,19 @@ def _rec2(org: _Org) -> IrissResult:
             + (f", starting with {gap_roles[0]}." if gap_roles else "."),
         )
     ]
-    have = org.available(_is_course)
-    unknown = org.unknown(_is_course)
-
-    def share_of(items):
-        return sum(i.sw_specific for i in items) / len(items) if items else 0.0
-
-    worst = share_of(have + [i for i in unknown if not i.sw_specific])
-    best = share_of(have + [i for i in unknown if i.sw_specific])
-    generic = _titles(i for i in have if not i.sw_specific) or "none"
-    finding = (
-        f"{sum(i.sw_specific for i in have)} of {len(have)} courses and qualifications "
-        f"offered are social-work specific; generic: {generic}."
-    )
-    action = "Replace or supplement generic leadership courses with social-work-specific ones."
-    if worst >= SW_SHARE:
-        criteria.append(Criterion("REC2.b2", True, finding))
-    elif best < SW_SHARE:
-        criteria.append(Criterion("REC2.b2", False, finding, action))
-    else:
-        criteria.append(
-            not_assessed("REC2.b2", f"Not assessed: {finding} {_ask(unknown)}", _ask(unknown))
+    generic = _titles(i for i in org.available(_is_course) if not i.sw_specific) or "none"
+    criteria.append(
+        _share(
+            org,
+            "REC2.b2",
+            lambda i: i.sw_specific,
+            SW_SHARE,
+            "{n} of {total} courses and qualifications offered are social-work specific; "
+            f"generic: {generic}.",
+            "Replace or supplement generic leadership courses with social-work-specific ones.",
+            within=_is_course,
         )
+    )
 
     def both_levels(items):
         scopes = {i.scope for i in items}
@@ -251,6 +280,8 @@ def _rec2(org: _Org) -> IrissResult:
     criteria.append(_decide(org, "REC2.b4", lambda i: True, both_levels))
 
     def embedded(items):
+        if not items:
+            return Criterion("REC2.b5", None, "No course is offered.")
         detached = [i for i in items if not i.embedded]
         return Criterion(
             "REC2.b5",
@@ -262,6 +293,42 @@ def _rec2(org: _Org) -> IrissResult:
         )
 
     criteria.append(_decide(org, "REC2.b5", _is_course, embedded))
+    # new managers: the first management posts (stage 4 and below), as REC2.b6's basis in the
+    # report is "new team managers become unstuck because they lack the confidence"
+    new_managers = {s for s, r in fw.roles.items() if r.positional and r.stage <= 4}
+
+    def for_leaders(capability):
+        return lambda i: (
+            i.sw_specific and capability in i.capabilities and bool(set(i.roles) & new_managers)
+        )
+
+    criteria.append(
+        _all_of(
+            "REC2.b6",
+            [
+                _exists(
+                    org,
+                    "REC2.b6",
+                    for_leaders("statutory_duties"),
+                    "Social-work-specific learning on legal and statutory duties for new "
+                    "managers: {}.",
+                    "No social-work-specific learning on legal and statutory duties is offered "
+                    "to new managers.",
+                    "Offer social-work-specific learning on legal duties to new managers.",
+                ),
+                _exists(
+                    org,
+                    "REC2.b6",
+                    for_leaders("professional_confidence"),
+                    "Confidence in stating the social work contribution, for new managers: {}.",
+                    "Nothing social-work specific offered to new managers builds confidence in "
+                    "stating the social work contribution in integrated settings.",
+                    "Offer managers learning on the social work contribution in integrated "
+                    "settings.",
+                ),
+            ],
+        )
+    )
     return summarise(2, criteria)
 
 
@@ -315,7 +382,52 @@ def _rec3(org: _Org) -> IrissResult:
         )
 
     criteria.append(_decide(org, "REC3.b3", lambda i: i.mode == "network", networks))
+    criteria.append(
+        _fact(org, "learning_time_in_workload", "Allocate leadership-learning time in workload.")
+    )
+    criteria.append(_team_composition(org))
     return summarise(3, criteria)
+
+
+def _senior_colleague(fw: Framework, role: str) -> bool:
+    """Someone an NQSW can learn from who is not their manager: a practice role at the senior
+    stage or above (senior social worker, senior practitioner, practice educator, ...)."""
+    r = fw.roles.get(role)
+    return r is not None and r.stage >= 3 and r.track not in MANAGEMENT_TRACKS
+
+
+def _team_composition(org: _Org) -> Criterion:
+    """REC3.b5: no team where NQSWs have no senior colleague (barrier B18). Teams are named,
+    never people; counts of NQSWs are not shown."""
+    fw = org.fw
+    first_year = {s for s, r in fw.roles.items() if r.stage == 1}
+    if org.teams is None:
+        return not_assessed(
+            "REC3.b5",
+            "Not assessed: no team data (teams and their members' current roles).",
+        )
+    with_nqsws = {name: roles for name, roles in org.teams.items() if set(roles) & first_year}
+    if not with_nqsws:
+        return Criterion("REC3.b5", None, "No team has a newly qualified social worker.")
+    alone = sorted(
+        name
+        for name, roles in with_nqsws.items()
+        if not any(_senior_colleague(fw, r) for r in roles)
+    )
+    if not alone:
+        return Criterion(
+            "REC3.b5",
+            True,
+            "Every team with newly qualified social workers has a senior colleague who is "
+            "not their manager.",
+        )
+    return Criterion(
+        "REC3.b5",
+        False,
+        f"Teams where newly qualified social workers have no senior colleague: {_names(alone)}.",
+        "Give each team with NQSWs a senior social worker, senior practitioner or practice "
+        "educator.",
+    )
 
 
 def _rec4(org: _Org) -> IrissResult:
@@ -363,6 +475,13 @@ def _rec4(org: _Org) -> IrissResult:
                 "Offer a familiarisation with the CSWO's statutory duties.",
             )
         )
+    criteria.append(
+        _fact(
+            org,
+            "representation_above_team_leader",
+            "Represent social work above team leader level in integrated teams.",
+        )
+    )
     positional = [s for s, r in fw.roles.items() if r.positional and r.stage >= 4]
     criteria.append(
         _coverage(
@@ -412,25 +531,22 @@ def _rec5(org: _Org) -> IrissResult:
 
 def _rec6(org: _Org) -> IrissResult:
     fw = org.fw
-    have = org.available()
-    unknown = org.unknown()
-
-    def national_share(items):
-        return sum(i.scope == "national" for i in items) / len(items) if items else 0.0
-
-    worst = national_share(have + [i for i in unknown if i.scope != "national"])
-    best = national_share(have + [i for i in unknown if i.scope == "national"])
-    finding = (
-        f"{sum(i.scope == 'national' for i in have)} of {len(have)} items offered are part "
-        "of a national offer."
+    share = _share(
+        org,
+        "REC6.b2",
+        lambda i: i.scope == "national",
+        NATIONAL_SHARE,
+        "{n} of {total} items offered are part of a national offer.",
+        "Link local training to national bodies and programmes.",
     )
-    action = "Link local training to national bodies and programmes."
-    if worst >= NATIONAL_SHARE:
-        share = Criterion("REC6.b2", True, finding)
-    elif best < NATIONAL_SHARE:
-        share = Criterion("REC6.b2", False, finding, action)
-    else:
-        share = not_assessed("REC6.b2", f"Not assessed: {finding} {_ask(unknown)}", _ask(unknown))
+    embedded = _share(
+        org,
+        "REC6.b4",
+        lambda i: i.embedded,
+        EMBEDDED_SHARE,
+        "{n} of {total} items offered are delivered alongside practice.",
+        "Deliver more learning alongside practice, not removed from day-to-day work.",
+    )
     criteria = [
         _fact(
             org,
@@ -439,6 +555,7 @@ def _rec6(org: _Org) -> IrissResult:
         ),
         share,
         _fact(org, "improvement_capacity", "Give teams improvement roles or time."),
+        embedded,
     ]
     research_roles = [
         r.title
@@ -520,14 +637,16 @@ def audit_framework(
     framework: Framework,
     catalogue: Iterable[TrainingItem] | None = None,
     answers: OrganisationAnswers | None = None,
+    teams: Mapping[str, Sequence[str]] | None = None,
 ) -> list[IrissResult]:
-    """The seven Iriss checks on a framework, a catalogue (the framework's own by default)
-    and an organisation's answers (none: only what is in place nationally counts).
+    """The seven Iriss checks on a framework, a catalogue (the framework's own by default),
+    an organisation's answers (none: only what is in place nationally counts) and its teams
+    (team name to its members' current roles; none: team composition is not assessed).
 
     >>> from pathways.loader import default_framework
     >>> [r.status for r in audit_framework(default_framework())][4]
     'not_assessed'
     """
     items = list(catalogue) if catalogue is not None else list(framework.training.values())
-    org = _Org(framework, items, answers or OrganisationAnswers())
+    org = _Org(framework, items, answers or OrganisationAnswers(), teams)
     return [check(org) for check in (_rec1, _rec2, _rec3, _rec4, _rec5, _rec6, _rec7)]

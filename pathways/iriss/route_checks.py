@@ -10,7 +10,7 @@ not count until it is on the plan: the check tells a person what their plan stil
 
 from __future__ import annotations
 
-from pathways.iriss.base import Criterion, IrissResult, summarise
+from pathways.iriss.base import Criterion, IrissResult, not_assessed, summarise
 from pathways.model import Framework, TrainingItem
 from pathways.organisation import OrganisationAnswers
 from pathways.person import Person
@@ -61,11 +61,16 @@ class _Context:
         return ", ".join(self.title(s.target) for s in steps)
 
     def suggest(self, step: Step, predicate) -> str:
-        """Name a catalogue item for the step's role that would satisfy ``predicate``."""
-        for item in sorted(self.fw.training_for_role(step.target), key=lambda i: -i.preference):
-            if predicate(item):
-                return item.title
-        return ""
+        """Name a catalogue item for the step's role that would satisfy ``predicate``: one the
+        person can get (in place, or offered by their organisation) before one nobody has
+        answered for; never one their organisation says it does not offer."""
+        order = {"available": 0, "unknown": 1}
+        candidates = [
+            (order[state], -item.preference, n, item)
+            for n, item in enumerate(self.fw.training_for_role(step.target))
+            if predicate(item) and (state := self.answers.item_state(item)) in order
+        ]
+        return min(candidates)[3].title if candidates else ""
 
 
 def _every_step(ctx, code, predicate, what, fallback) -> Criterion:
@@ -142,6 +147,25 @@ def _rec1(ctx: _Context) -> IrissResult:
             else "",
         )
     )
+    local_only = [
+        step
+        for step in route.steps
+        if ctx.step_items(step) and all(i.scope == "local" for i in ctx.step_items(step))
+    ]
+    if route.steps:
+        criteria.append(
+            Criterion(
+                "REC1.a6",
+                not local_only,
+                "No step relies only on what one employer offers."
+                if not local_only
+                else f"Only local offers at: {ctx.names(local_only)}; the step may not carry "
+                "over if you change employer.",
+                "Add a national programme or qualification at "
+                + ctx.names(local_only)
+                + " so the step does not depend on one employer.",
+            )
+        )
     return summarise(1, criteria)
 
 
@@ -155,7 +179,12 @@ def _rec2(ctx: _Context) -> IrissResult:
             "none in the catalogue",
         )
     ]
-    for step in ctx.route.steps:
+    gaps = [s for s in ctx.route.steps if ctx.fw.roles[s.target].training_gap]
+    if ctx.route.steps and not gaps:
+        criteria.append(
+            Criterion("REC2.a2", True, "No role on the route has a recorded training gap.")
+        )
+    for step in gaps:
         role = ctx.fw.roles[step.target]
         if role.training_gap:
             criteria.append(
@@ -181,6 +210,19 @@ def _rec2(ctx: _Context) -> IrissResult:
             "Add an item on statutory duties or practice knowledge."
             if not topic
             else "Add a leadership skills item such as coaching conversations.",
+        )
+    )
+    criteria.append(
+        _every_step(
+            ctx,
+            "REC2.a4",
+            lambda i: any(
+                ctx.fw.capabilities[c].group == "leadership"
+                for c in i.capabilities
+                if c in ctx.fw.capabilities
+            ),
+            "leadership development",
+            "a leadership item",
         )
     )
     return summarise(2, criteria)
@@ -228,6 +270,7 @@ def _rec3(ctx: _Context) -> IrissResult:
                 "Ask for a practice educator for your first year.",
             )
         )
+    criteria.append(_follow_up(ctx))
     return summarise(3, criteria)
 
 
@@ -291,6 +334,39 @@ def _rec4(ctx: _Context) -> IrissResult:
     return summarise(4, criteria)
 
 
+def _follow_up(ctx: _Context) -> Criterion:
+    """REC3.a3: each formal course on the plan has something that embeds it at the same step:
+    supervision, peer rehearsal, or an item done in practice."""
+    formal = [
+        p
+        for p in ctx.plan
+        if p.item in ctx.fw.training
+        and ctx.item(p.item).kind in ("training", "academic")
+        and not ctx.item(p.item).embedded
+    ]
+    if not formal:
+        return Criterion("REC3.a3", None, "Your plan has no formal course to follow up.")
+
+    def embeds(item: TrainingItem) -> bool:
+        return item.embedded or item.has_mode("supervision", "peer_support")
+
+    lonely = []
+    for p in formal:
+        step = next((s for s in ctx.route.steps if s.target == p.role), None)
+        around = ctx.step_items(step) if step else [ctx.item(q.item) for q in ctx.plan]
+        if not any(embeds(i) for i in around if i.id != p.item):
+            lonely.append(ctx.item(p.item).title)
+    if not lonely:
+        return Criterion("REC3.a3", True, "Every formal course on your plan has a follow-up.")
+    return Criterion(
+        "REC3.a3",
+        False,
+        f"No follow-up in practice for: {', '.join(dict.fromkeys(lonely))}.",
+        "Pair each course with a supervision discussion, a work-based task or rehearsal with "
+        "peers at the same step.",
+    )
+
+
 def _every_step_subset(ctx, code, roles, predicate, what) -> Criterion:
     steps = [s for s in ctx.route.steps if s.target in roles]
     lacking = [s for s in steps if not any(predicate(i) for i in ctx.step_items(s))]
@@ -328,6 +404,24 @@ def _rec5(ctx: _Context) -> IrissResult:
                 "Agree protected time for development in your workload before adding more.",
             )
         )
+    senior = [s for s in ctx.route.steps if ctx.fw.roles[s.target].stage >= SENIOR_STAGE]
+    if senior:
+        invited = ctx.answers.fact("representation_invited")
+        finding = (
+            "Your organisation has not said whether senior social workers are invited to "
+            "represent the profession in health and social care structures."
+            if invited is None
+            else "Your organisation says senior social workers are "
+            + ("" if invited == "yes" else "not ")
+            + "invited to represent the profession in health and social care structures."
+        )
+        action = "Ask for a chance to represent social work in an integrated structure at " + (
+            ctx.names(senior) + "."
+        )
+        if invited is None:
+            criteria.append(not_assessed("REC5.a2", finding, action))
+        else:
+            criteria.append(Criterion("REC5.a2", invited == "yes", finding, action))
     return summarise(5, criteria)
 
 

@@ -158,9 +158,11 @@ def organisation_profile_form(framework: Framework):
         offer_fields: list[tuple[str, str]] = []
         fact_fields: list[tuple[str, str]] = []
 
-        def answers(self) -> tuple[dict[str, str], dict[str, str]]:
-            offers = {q: self[name].data or "" for q, name in self.offer_fields}
-            facts = {q: self[name].data or "" for q, name in self.fact_fields}
+        def answers(self, sent) -> tuple[dict[str, str], dict[str, str]]:
+            """The answers ``sent`` (the request's form data) holds: a question left out of
+            the request keeps its answer (a browser always sends one of the radios)."""
+            offers = {q: self[n].data or "" for q, n in self.offer_fields if n in sent}
+            facts = {q: self[n].data or "" for q, n in self.fact_fields if n in sent}
             return offers, facts
 
     offer_choices = [("yes", "Yes"), ("no", "No"), NOT_ANSWERED]

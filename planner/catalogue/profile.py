@@ -15,7 +15,14 @@ from planner.extensions import db
 from planner.models import OrganisationAnswer, User
 from planner.models.organisation import FACT, OFFER
 
-__all__ = ["current_answers", "answers_for_user", "save_answers", "history", "Answered"]
+__all__ = [
+    "current_answers",
+    "answers_for_user",
+    "save_answers",
+    "history",
+    "Answered",
+    "team_roles",
+]
 
 
 @dataclass(frozen=True)
@@ -149,3 +156,61 @@ def revision(organisation_id: int | None) -> int:
         )
     )
     return newest or 0
+
+
+def team_roles(organisation_id: int) -> dict[str, tuple[str, ...]]:
+    """Each of the organisation's teams, by name, with its active members' current roles
+    (for the team composition check; no names, no counts shown)."""
+    from planner.models import Profile, Team
+
+    rows = db.session.execute(
+        sa.select(Team.name, Profile.current_role)
+        .select_from(Team)
+        .outerjoin(User, sa.and_(User.team_id == Team.id, User.active.is_(True)))
+        .outerjoin(Profile, Profile.user_id == User.id)
+        .where(Team.organisation_id == organisation_id)
+    )
+    teams: dict[str, list[str]] = {}
+    for name, role in rows:
+        teams.setdefault(name, [])
+        if role:
+            teams[name].append(role)
+    return {name: tuple(roles) for name, roles in teams.items()}
+
+
+def describe(framework: Framework, row: OrganisationAnswer) -> tuple[str, str]:
+    """An answer in words: (the question, the answer given)."""
+    from pathways.organisation import FACTS_BY_KEY
+
+    if row.kind == OFFER:
+        item = framework.training.get(row.question)
+        answer = {"yes": "Yes", "no": "No"}.get(row.value, "Answer withdrawn")
+        return f"Offers: {item.title if item else row.question}", answer
+    fact = FACTS_BY_KEY.get(row.question)
+    if fact is None:
+        return row.question, row.value or "Answer withdrawn"
+    return fact.question, fact.label(row.value) if row.value else "Answer withdrawn"
+
+
+def changes_since(organisation_id: int, seen: int) -> list[OrganisationAnswer]:
+    """Answers given after revision ``seen`` (what someone else changed meanwhile)."""
+    return list(
+        db.session.scalars(
+            sa.select(OrganisationAnswer)
+            .where(
+                OrganisationAnswer.organisation_id == organisation_id,
+                OrganisationAnswer.id > seen,
+            )
+            .order_by(OrganisationAnswer.id)
+        )
+    )
+
+
+def lock(organisation_id: int) -> None:
+    """Serialise saves of one organisation's answers (PostgreSQL: a row lock until commit;
+    SQLite serialises writers already), so two saves cannot both pass the revision check."""
+    from planner.models import Organisation
+
+    db.session.execute(
+        sa.select(Organisation.id).where(Organisation.id == organisation_id).with_for_update()
+    )

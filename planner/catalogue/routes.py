@@ -43,12 +43,15 @@ def _row_or_404(local_id: int) -> LocalTraining:
 @bp.get("/catalogue")
 @require_role(*LD)
 def catalogue():
+    from planner.catalogue.profile import current_answers
+
     framework = framework_or_503()
     org_id = organisation_id_or_403()
     rows = local_rows(org_id)
     return render_template(
         "catalogue/catalogue.html",
         framework=framework,
+        answers=current_answers(org_id, framework),
         active=[r for r in rows if not r.retired],
         retired=[r for r in rows if r.retired],
         national=sorted(framework.training.values(), key=lambda i: i.title),
@@ -290,7 +293,7 @@ def insight_page():
 def _audit_context() -> dict:
     from pathways.iriss import audit_framework
     from planner.catalogue.operations import framework_for_organisation
-    from planner.catalogue.profile import current_answers
+    from planner.catalogue.profile import current_answers, team_roles
     from planner.frameworks import current_version
     from planner.models import Organisation
 
@@ -303,7 +306,7 @@ def _audit_context() -> dict:
         "framework": framework,
         "version": current_version(),
         "organisation": db.session.get(Organisation, org_id),
-        "checks": audit_framework(framework, answers=answers),
+        "checks": audit_framework(framework, answers=answers, teams=team_roles(org_id)),
         "local_count": len(local),
         "answered": answers.answered,
     }
@@ -315,28 +318,43 @@ PROFILE_HISTORY_PAGE = 50
 @bp.route("/organisation", methods=["GET", "POST"])
 @require_role(*LD)
 def organisation_profile():
+    from markupsafe import Markup
+
     from pathways.organisation import FACTS_BY_KEY, offer_questions
     from planner.catalogue.forms import organisation_profile_form
-    from planner.catalogue.profile import current, revision, save_answers
+    from planner.catalogue.profile import (
+        changes_since,
+        current,
+        describe,
+        lock,
+        revision,
+        save_answers,
+    )
     from planner.models import Organisation
     from planner.models.organisation import FACT, OFFER
 
     framework = framework_or_503()
     org_id = organisation_id_or_403()
     form_class = organisation_profile_form(framework)
-    answered = current(org_id)
-    version = revision(org_id)
     status = 200
     if request.method == "POST":
         form = form_class()
         if form.validate_on_submit():
-            if form.revision.data != str(version):
+            lock(org_id)
+            version = revision(org_id)
+            seen = int(form.revision.data)
+            if seen != version:
+                changed = changes_since(org_id, seen)
+                names = sorted({row.answered_by_name or "Deleted account" for row in changed})
+                questions = "; ".join(dict.fromkeys(describe(framework, r)[0] for r in changed))
                 form.revision.errors = [
-                    "Someone changed these answers after you opened this page. Your answers "
-                    "were not saved: reload the page to see theirs, then answer again."
+                    f"While you had this page open, {', '.join(names)} changed: {questions}. "
+                    "Your answers below are not saved yet: check them against theirs (see the "
+                    "history of answers) and save again."
                 ]
+                form.revision.data = str(version)  # the next save is checked against theirs
             else:
-                offers, facts = form.answers()
+                offers, facts = form.answers(request.form)
                 changed = save_answers(org_id, current_user, framework, offers, facts)
                 flash(
                     f"{changed} answer{'s' if changed != 1 else ''} saved. The Iriss audit "
@@ -347,31 +365,45 @@ def organisation_profile():
                 )
                 return redirect(url_for("catalogue.organisation_profile"))
         status = 400
-    else:
-        data = {"revision": str(version)}
-        for question, name in form_class.offer_fields:
-            data[name] = answered[(OFFER, question)].value if (OFFER, question) in answered else ""
-        for question, name in form_class.fact_fields:
-            data[name] = answered[(FACT, question)].value if (FACT, question) in answered else ""
+    answered = current(org_id)
+    if request.method == "GET":
+        data = {"revision": str(revision(org_id))}
+        for kind, fields in ((OFFER, form_class.offer_fields), (FACT, form_class.fact_fields)):
+            for question, name in fields:
+                data[name] = (
+                    answered[(kind, question)].value if (kind, question) in answered else ""
+                )
         form = form_class(data=data)
     general = [{"text": e, "href": "#answers"} for e in form.revision.errors]
     form.revision.errors = []
+
+    def last(kind, question) -> str:
+        now = answered.get((kind, question))
+        return f" Last answered by {now.by} on {now.at.strftime('%d %b %Y')}." if now else ""
+
+    from planner.templating import evidence_tag_html
+
     items = {item.id: item for item in offer_questions(framework)}
+    hints, legends = {}, {}
+    for question, item in items.items():
+        legends[question] = Markup(
+            '<span class="govuk-visually-hidden">Does your organisation offer: </span>{}'
+        ).format(item.title)
+        roles = ", ".join(framework.roles[r].title for r in item.roles if r in framework.roles)
+        hints[question] = Markup("{} For: {}.{}").format(
+            evidence_tag_html(item), roles, last(OFFER, question)
+        )
+    for question, fact in FACTS_BY_KEY.items():
+        hints[question] = ((fact.baseline + " ") if fact.baseline else "") + last(FACT, question)
     return (
         render_template(
             "insight/organisation.html",
             form=form,
-            framework=framework,
             items=items,
-            item_roles={
-                i.id: ", ".join(framework.roles[r].title for r in i.roles if r in framework.roles)
-                for i in items.values()
-            },
             facts=FACTS_BY_KEY,
-            answered=answered,
+            hints=hints,
+            legends=legends,
             general=general,
-            OFFER=OFFER,
-            FACT=FACT,
             organisation=db.session.get(Organisation, org_id),
         ),
         status,
@@ -381,10 +413,8 @@ def organisation_profile():
 @bp.get("/organisation/history")
 @require_role(*LD)
 def organisation_history():
-    from pathways.organisation import FACTS_BY_KEY
-    from planner.catalogue.profile import history
+    from planner.catalogue.profile import describe, history
     from planner.models import Organisation
-    from planner.models.organisation import OFFER
     from planner.paging import page_number
 
     framework = framework_or_503()
@@ -394,20 +424,9 @@ def organisation_history():
     page = page_number(request.args.get("page"), pages)
     _, rows = history(org_id, (page - 1) * PROFILE_HISTORY_PAGE, PROFILE_HISTORY_PAGE)
 
-    def describe(row) -> tuple[str, str]:
-        if row.kind == OFFER:
-            item = framework.training.get(row.question)
-            question = f"Offers: {item.title if item else row.question}"
-            answer = {"yes": "Yes", "no": "No"}.get(row.value, "Answer withdrawn")
-            return question, answer
-        fact = FACTS_BY_KEY.get(row.question)
-        if fact is None:
-            return row.question, row.value or "Answer withdrawn"
-        return fact.question, fact.label(row.value) if row.value else "Answer withdrawn"
-
     return render_template(
         "insight/organisation_history.html",
-        rows=[(row, *describe(row)) for row in rows],
+        rows=[(row, *describe(framework, row)) for row in rows],
         total=total,
         page=page,
         pages=pages,

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from flask import abort, render_template
+from flask_login import current_user
 
 from pathways.layout import layout_map
 from planner.explore import bp
@@ -42,10 +43,16 @@ def role_page(slug: str):
     if role is None:
         abort(404, description=f"There is no role called '{slug}'. The role map lists every role.")
     graph = framework.graph
+    answers = None
+    if current_user.is_authenticated and current_user.organisation_id is not None:
+        from planner.catalogue.profile import answers_for_user
+
+        answers = answers_for_user(current_user, framework)
     return render_template(
         "explore/role.html",
         framework=framework,
         role=role,
+        answers=answers,
         requirements=[  # in the framework's capability order: SSSC first, then practice
             (cap, role.required[slug], framework.level(role.required[slug]))
             for slug, cap in framework.capabilities.items()

@@ -167,24 +167,25 @@ def test_answering_the_organisation_profile_changes_the_audit(page, live_server,
     page.click("nav[aria-label='Learning and development'] a:has-text('What we offer')")
     page.locator("h1:has-text('What Browser council offers')").wait_for()
     check_accessibility(page, "organisation-profile")
-    for item in (
-        "protected_caseload",
-        "secondment",
-        "cswo_duties_familiarisation",
-        "induction_plan",
+    for name in (
+        "offer_protected_caseload",
+        "offer_secondment",
+        "offer_cswo_duties_familiarisation",
+        "offer_induction_plan",
+        "fact_representation_above_team_leader",
     ):
-        radio = page.locator(f"input[name='offer_{item}'][value='yes']")
+        radio = page.locator(f"input[name='{name}'][value='yes']")
         radio.focus()
         page.keyboard.press("Space")
         assert radio.is_checked()
     page.locator("button:has-text('Save the answers')").focus()
     page.keyboard.press("Enter")
-    page.locator(".govuk-notification-banner:has-text('4 answers saved')").wait_for()
-    assert page.locator("text=Last answered by Lee Learning").count() == 4
+    page.locator(".govuk-notification-banner:has-text('5 answers saved')").wait_for()
+    assert page.locator("text=Last answered by Lee Learning").count() == 5
     page.click("nav[aria-label='Learning and development'] a:has-text('Iriss audit')")
     rec4 = page.locator("a[href='#rec-4']").locator("xpath=../..").locator(".govuk-tag")
     assert rec4.inner_text() == "Met"
     check_accessibility(page, "audit-answered")
     page.goto(live_server + "/organisation/history")
-    assert "4 answers given" in page.content()
+    assert "5 answers given" in page.content()
     check_accessibility(page, "organisation-history")
