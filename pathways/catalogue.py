@@ -395,6 +395,7 @@ def catalogue_json(
             "sw_specific": item.sw_specific,
             "embedded": item.embedded,
             "scope": item.scope,
+            "evidence": item.evidence,
             "catalogue": (catalogues or {}).get(item.id, ORGANISATION),
         }
         for item in items

@@ -141,7 +141,11 @@ def cmd_audit(args):
         "framework": {"id": fw.id, "version": fw.version, "title": fw.title},
         "iriss": iriss_json(checks),
     }
-    _emit(args, data, [f"Audit of {fw.title} (version {fw.version})"] + _iriss_lines(checks))
+    heading = (
+        f"Audit of {fw.title} (version {fw.version}). Without an organisation's answers, "
+        "only what is in place nationally counts; the rest is not assessed."
+    )
+    _emit(args, data, [heading] + _iriss_lines(checks))
 
 
 def cmd_check(args):

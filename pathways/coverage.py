@@ -8,6 +8,7 @@ makes both visible: each cell of the role x capability matrix gets a level, wors
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from pathways.model import Framework, Role, TrainingItem
@@ -87,11 +88,17 @@ def _level(items: list[TrainingItem]) -> str:
 
 
 def coverage(
-    framework: Framework, *, sw_only: bool = False, national_only: bool = False
+    framework: Framework,
+    *,
+    sw_only: bool = False,
+    national_only: bool = False,
+    offered: Callable[[TrainingItem], bool] | None = None,
 ) -> Coverage:
     """The role x capability coverage matrix and its findings, worst first.
 
-    ``sw_only`` and ``national_only`` count only social-work-specific or national items.
+    ``sw_only`` and ``national_only`` count only social-work-specific or national items;
+    ``offered`` (an organisation's answers: ``OrganisationAnswers.available``) counts only
+    what is in place or offered, so an item the report only recommends covers nothing.
 
     >>> from pathways.loader import default_framework
     >>> result = coverage(default_framework())
@@ -101,7 +108,9 @@ def coverage(
     items = [
         i
         for i in framework.training.values()
-        if (i.sw_specific or not sw_only) and (i.scope == "national" or not national_only)
+        if (i.sw_specific or not sw_only)
+        and (i.scope == "national" or not national_only)
+        and (offered is None or offered(i))
     ]
     order = {slug: n for n, (slug, _) in enumerate(framework.tracks)}
     roles = sorted(

@@ -576,6 +576,7 @@ def build_framework(data: dict) -> Framework:
             link=t.get("link", ""),
             evidence=t.get("evidence") or _evidence_from_basis(t.get("status_basis")),
             evidence_note=_text(t.get("status_basis")),
+            sw_specific_basis=_text(t.get("sw_specific_basis")),
             provides=tuple(t.get("provides", ())),
         )
         for t in data["training"]
@@ -614,6 +615,7 @@ def build_framework(data: dict) -> Framework:
         training=training,
         documents=dict(data["documents"]),
         notes=tuple(" ".join(n.split()) for n in meta.get("notes", ())),
+        scale_sources=_sources(data["scale"].get("sources")),
     )
 
 

@@ -191,6 +191,7 @@ class TrainingItem:
     link: str = ""
     evidence: str = "in_place"  # one of EVIDENCE
     evidence_note: str = ""  # the document's status_basis: why the evidence is what it is
+    sw_specific_basis: str = ""  # how sw_specific was decided, where no source says
     provides: tuple[str, ...] = ()  # further modes the item includes (supervision, ...)
 
     @property
@@ -242,6 +243,7 @@ class Framework:
     training: dict[str, TrainingItem]
     documents: dict[str, dict] = field(default_factory=dict)
     notes: tuple[str, ...] = ()
+    scale_sources: tuple[Source, ...] = ()
 
     def __hash__(self) -> int:
         return hash((self.id, self.version, id(self)))

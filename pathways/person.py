@@ -46,6 +46,7 @@ class Person:
     line_management: bool = True
     extra_hours_per_week: float | None = None
     plan_items: tuple[PlanItem, ...] = field(default=())
+    target_area: str | None = None  # the service area of the post aimed for, if known
 
     @property
     def levels(self) -> dict[str, int]:

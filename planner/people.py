@@ -111,4 +111,9 @@ def person_for(user: User, framework: Framework, plan: Plan | None = None) -> Pe
         line_management=profile.line_management,
         extra_hours_per_week=profile.extra_hours_per_week,
         plan_items=plan_items,
+        target_area=(
+            plan.target_area
+            if plan is not None and plan.target_area in framework.service_areas
+            else None
+        ),
     )

@@ -212,3 +212,20 @@ def test_huge_ids_in_urls_are_not_found(client, make_user, login):
     login()
     for url in ("/plans/9223372036854775808", "/plans/2147483648.pdf", "/team/plans/99999999999"):
         assert client.get(url).status_code == 404, url
+
+
+def test_role_page_says_how_sure_its_figures_are(client):
+    """Estimates, inferences and evidence are marked where the person reads the figure."""
+    html = client.get("/roles/social_worker").get_data(as_text=True).replace("&#39;", "'")
+    assert "Typically about 3 years in role (an estimate)" in html
+    assert "Required capability levels are Pathways' inference" in html
+    assert "why this scale" in html and "Benner, P. (1984) From Novice to Expert" in html
+    # a move the sources do not describe says so; advice is not worded as a requirement
+    assert "Pathways' inference: the sources do not describe how a social worker becomes" in html
+    assert "At least 3 years qualified (often held)" in html
+    assert "Hold the Mental Health Officer Award (required)" in html
+    head = client.get("/roles/head_of_service").get_data(as_text=True).replace("&#39;", "'")
+    assert "About this role: Pathways' inference: the Scottish report speaks only of" in head
+    nqsw = client.get("/roles/nqsw").get_data(as_text=True)
+    assert "Typically 1 year in role</span>" in nqsw  # the first year is not an estimate
+    assert "NQSW Supported Year" in nqsw and "Yes, nationally" in nqsw

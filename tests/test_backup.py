@@ -347,7 +347,7 @@ def _unknown_plan_item_kind(data):
     _set(data, "plan_item", "kind", "party")
     return (
         'plan_item:1: kind "party" is not one of: training, mentoring, secondment, reflection, '
-        "shadowing, other"
+        "shadowing, leadership, other"
     )
 
 

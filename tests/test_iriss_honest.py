@@ -237,8 +237,11 @@ def _route_scenarios(framework):
         "student",
         service_areas=(("children_families", 3), ("justice", 2)),
         extra_hours_per_week=0,
+        target_area="justice",
     )
-    narrow = Person("student", line_management=False, extra_hours_per_week=10)
+    narrow = Person(
+        "student", line_management=False, extra_hours_per_week=10, target_area="mental_health"
+    )
     out = []
     for roles, fw in ((to_cswo, framework), (expert, framework), (to_cswo, bare), (expert, bare)):
         route = route_from_roles(fw, roles)
@@ -329,3 +332,27 @@ def test_answering_more_never_changes_what_was_reported_as_settled(framework):
         assert all(r.status not in ("met", "missing", "not_met") or r.criteria for r in after)
 
     check()
+
+
+def test_a_first_management_post_in_an_unfamiliar_area_is_flagged(framework):
+    route = route_from_roles(framework, ["senior_social_worker", "team_manager"])
+    children = Person("senior_social_worker", service_areas=(("children_families", 6),))
+
+    def result(person, answers=None):
+        [rec4] = [r for r in check_route(framework, route, person, answers) if r.id == 4]
+        [c] = [c for c in rec4.criteria if c.code == "REC4.a2"]
+        return c
+
+    assert result(children).state == "not_assessed"
+    justice = dataclasses.replace(children, target_area="justice")
+    assert result(justice).state == "fail"
+    assert result(justice).finding == (
+        "You would be managing in Justice social work without having worked there."
+    )
+    assert result(dataclasses.replace(justice, target_area="children_families")).passed
+    # a planned secondment in the area, or an induction the organisation offers, answers it
+    seconded = dataclasses.replace(
+        justice, plan_items=(PlanItem("secondment", "team_manager", service_area="justice"),)
+    )
+    assert result(seconded).passed
+    assert result(justice, OrganisationAnswers({"induction_plan": True})).passed

@@ -222,3 +222,18 @@ def test_the_audit_names_teams_where_nqsws_have_no_senior_colleague(
         db.session.commit()
     page = client.get("/audit").get_data(as_text=True)
     assert "newly qualified social workers have no senior colleague: North, South." in page
+
+
+def test_the_catalogue_says_what_is_in_place_and_what_the_organisation_offers(
+    client, council, login
+):
+    login("ld@example.org")
+    items = {i["id"]: i for i in client.get("/catalogue.json").get_json()}
+    assert items["protected_caseload"]["evidence"] == "recommended"
+    assert items["nqsw_supported_year"]["evidence"] == "in_place"
+    page = client.get("/catalogue").get_data(as_text=True)
+    assert "not described as in place anywhere yet: ask whether it is offered" in page
+    answer_profile(client, offer_protected_caseload="yes", offer_secondment="no")
+    page = client.get("/catalogue").get_data(as_text=True)
+    assert "your organisation offers this" in page
+    assert "your organisation says it does not offer this" in page

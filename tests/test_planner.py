@@ -436,3 +436,58 @@ def test_the_page_is_the_same_with_the_view_cache_off(app, client, make_user, lo
     app.config["VIEW_CACHE"] = False
     fresh = page()
     assert fresh == cached and "Route 2" in fresh
+
+
+def test_leadership_shown_without_a_post_is_recorded_and_counted(client, make_user, login):
+    """Iriss REC7.a4: leadership shown without a post can be recorded on the plan and is
+    recognised in the route check (and seen by a manager the plan is shared with)."""
+    make_user()
+    login()
+    location = save_plan(client)
+    before = client.get(location).get_data(as_text=True)
+    assert "Your plan records no leadership shown without a post." in before
+    response = client.post(
+        location + "/items",
+        data={
+            "kind": "leadership",
+            "title": "Ran the team's practice session on the new ASP guidance",
+            "training_item": "",
+            "role": "",
+            "service_area": "",
+        },
+    )
+    assert response.status_code == 302
+    after = client.get(location).get_data(as_text=True)
+    assert "Ran the team&#39;s practice session on the new ASP guidance" in after
+    assert (
+        "Leadership without a post on your plan: Lead a practice area or share a specialism "
+        "(step-in leadership) (none done yet)." in after
+    )
+
+
+def test_the_service_area_of_the_post_is_checked_and_kept_on_the_plan(client, make_user, login):
+    """Iriss REC4.a2: a first management post in an area the person has never worked in."""
+    make_user(current_role="senior_social_worker")
+    login()
+    unknown = client.get("/planner?target=team_manager").get_data(as_text=True)
+    assert "Not assessed: which service area is the Team manager post in?" in unknown
+    html = client.get("/planner?target=team_manager&area=justice").get_data(as_text=True)
+    assert "You would be managing in Justice social work without having worked there." in html
+    assert '<option value="justice" selected>' in html
+    assert 'name="area" type="hidden" value="justice"' in html
+    response = client.post(
+        "/plans",
+        data={
+            "target": "team_manager",
+            "route": "senior_social_worker,team_manager",
+            "label": "Quickest",
+            "area": "justice",
+        },
+    )
+    plan = client.get(response.headers["Location"]).get_data(as_text=True)
+    assert "The post you are aiming for is in Justice social work." in plan
+    assert "You would be managing in Justice social work without having worked there." in plan
+    # an area that does not exist is ignored, not an error
+    odd = client.get("/planner?target=team_manager&area=astronomy")
+    assert odd.status_code == 200
+    assert "which service area is the Team manager post in?" in odd.get_data(as_text=True)

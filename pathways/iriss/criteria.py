@@ -21,6 +21,7 @@ DESCRIPTIONS = {
     "REC3.a4": "A network or community of practice",
     "REC3.a5": "A practice educator or mentor in the first year",
     "REC4.a1": "Experience in at least two service areas before senior posts",
+    "REC4.a2": "Experience or an induction in the service area of a first management post",
     "REC4.a3": "Protected time for a small caseload in senior posts",
     "REC4.a4": "Preparation for the CSWO's statutory duties, and an induction",
     "REC4.a5": "An induction into every management post",
@@ -33,6 +34,7 @@ DESCRIPTIONS = {
     "REC7.a1": "Leadership content while studying and in the first year",
     "REC7.a2": "Confidence in stating the social work contribution",
     "REC7.a3": "A chance to lead without a formal post",
+    "REC7.a4": "Leadership shown without a post is recorded",
     # a framework, its catalogue and the organisation's answers
     "REC1.b1": "A role at every stage from student to CSWO",
     "REC1.b2": "A non-management role above practitioner",

@@ -68,8 +68,17 @@ class _Org:
         return _names(self.fw.roles[s].title for s in slugs)
 
 
+def _some(items: list[TrainingItem], shown: int = 5) -> str:
+    """Up to ``shown`` titles, then how many more: a finding names what to answer first
+    without listing the whole catalogue."""
+    titles = [i.title for i in items]
+    if len(titles) <= shown:
+        return _names(titles)
+    return f"{_names(titles[:shown])} and {len(titles) - shown} more"
+
+
 def _ask(unknown: list[TrainingItem]) -> str:
-    return f"Say whether the organisation offers: {_titles(unknown)}."
+    return f"Say whether the organisation offers: {_some(unknown)} (under What we offer)."
 
 
 def _decide(org: _Org, code: str, predicate: Predicate, check) -> Criterion:
@@ -86,7 +95,7 @@ def _decide(org: _Org, code: str, predicate: Predicate, check) -> Criterion:
         return low
     return not_assessed(
         code,
-        f"Not assessed: it depends on whether the organisation offers {_titles(unknown)}.",
+        f"Not assessed: it depends on whether the organisation offers {_some(unknown)}.",
         _ask(unknown),
     )
 

@@ -207,12 +207,19 @@ COVERAGE_MARKS = {"none": "0", "generic": "G", "development": "D", "specific": "
 def coverage_page():
     from pathways.coverage import LEVELS, coverage
     from planner.catalogue.operations import framework_for_organisation
+    from planner.catalogue.profile import current_answers
     from planner.charts import heatmap
 
-    framework = framework_for_organisation(framework_or_503(), organisation_id_or_403())
+    national = framework_or_503()
+    org_id = organisation_id_or_403()
+    framework = framework_for_organisation(national, org_id)
+    own = [i for i in framework.training if i not in national.training]
+    answers = current_answers(org_id, framework, own)
     sw_only = request.args.get("sw_only") == "1"
     national_only = request.args.get("national_only") == "1"
-    result = coverage(framework, sw_only=sw_only, national_only=national_only)
+    result = coverage(
+        framework, sw_only=sw_only, national_only=national_only, offered=answers.available
+    )
     caps = [framework.capabilities[c].title for c in result.capabilities]
 
     def mark(cell):

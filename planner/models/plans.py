@@ -20,6 +20,8 @@ PLAN_ITEM_KINDS = {
     "secondment": "Secondment to a service area",
     "reflection": "Protected reflection time",
     "shadowing": "Shadowing",
+    "leadership": "Leadership shown without a post (upskilling colleagues, leading a practice "
+    "area, sharing a specialism)",
     "other": "Other action",
 }
 
@@ -36,6 +38,8 @@ class Plan(db.Model):
     target_role: Mapped[str] = mapped_column(sa.String(64))
     route_json: Mapped[str] = mapped_column(sa.Text)  # JSON list of role slugs
     label: Mapped[str] = mapped_column(sa.String(40), default="")
+    # The service area of the post aimed for, if the person said (Iriss REC4.a2).
+    target_area: Mapped[str | None] = mapped_column(sa.String(64))
     framework_version_id: Mapped[int] = mapped_column(sa.ForeignKey("framework_version.id"))
     # Set while the owner shares the plan with their line manager; None means private.
     shared_at: Mapped[datetime | None] = mapped_column(sa.DateTime(timezone=True))

@@ -15,6 +15,7 @@ class SavePlanForm(FlaskForm):
     target = HiddenField(validators=[DataRequired("Choose a target role")])
     route = HiddenField(validators=[DataRequired("Choose a route")])
     label = HiddenField()
+    area = HiddenField()  # the service area of the post, if chosen in the planner
     submit = SubmitField("Save this route as my plan", widget=GovSubmitInput())
 
 

@@ -20,6 +20,7 @@ KIND_ITEMS = {
     "mentoring": "mentoring_senior_leaders",
     "secondment": "secondment",
     "reflection": "protected_reflection_time",
+    "leadership": "specialism_lead",
 }
 
 
@@ -35,6 +36,7 @@ def save_plan(
     target: str,
     roles: list[str],
     label: str = "",
+    target_area: str | None = None,
 ) -> Plan:
     if not roles or roles[0] != current_role or roles[-1] != target:
         raise PlanError("The route must start at your current role and end at the target role.")
@@ -48,6 +50,7 @@ def save_plan(
         route_json=json.dumps(roles),
         label=label[:40],
         framework_version_id=version_id,
+        target_area=target_area if target_area in framework.service_areas else None,
     )
     db.session.add(plan)
     db.session.flush()

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import dataclasses
 import json
 
 import sqlalchemy as sa
@@ -92,6 +93,9 @@ def planner():
         choice = int(request.args.get("route", "0"))
     except ValueError:
         choice = 0
+    area = request.args.get("area", "")
+    if area in framework.service_areas:  # the post's service area (Iriss REC4.a2)
+        person = dataclasses.replace(person, target_area=area)
     answers = answers_for_user(current_user, framework)
     view = _planner_view(request.script_root, framework, person, answers, target, choice)
     chosen = view.get("chosen")
@@ -101,6 +105,7 @@ def planner():
             target=target,
             route=",".join(chosen.route.roles),
             label=route_label(chosen.labels),
+            area=person.target_area or "",
         )
     context = {**view, "save_form": save_form}
     status = 400 if context["error"] else 200
@@ -127,6 +132,7 @@ def create_plan():
             form.target.data,
             roles,
             form.label.data or "",
+            form.area.data or None,
         )
     except PlanError as exc:
         abort(400, description=str(exc))
