@@ -413,10 +413,13 @@ def with_local_training(framework: Framework, local: tuple[TrainingItem, ...]) -
     >>> merged = with_local_training(fw, (item,))
     >>> "ours" in merged.training and "ours" not in fw.training
     True
+    >>> merged.own_items
+    frozenset({'ours'})
     """
     if not local:
         return framework
     training = dict(framework.training)
     for item in local:
         training[item.id] = item
-    return dataclasses.replace(framework, training=training)
+    own = framework.own_items | {item.id for item in local}
+    return dataclasses.replace(framework, training=training, own_items=frozenset(own))

@@ -244,6 +244,9 @@ class Framework:
     documents: dict[str, dict] = field(default_factory=dict)
     notes: tuple[str, ...] = ()
     scale_sources: tuple[Source, ...] = ()
+    # The ids of one organisation's own local items, in a framework as it sees it
+    # (pathways.catalogue.with_local_training): offered by that organisation by definition.
+    own_items: frozenset[str] = frozenset()
 
     def __hash__(self) -> int:
         return hash((self.id, self.version, id(self)))

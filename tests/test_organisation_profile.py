@@ -10,7 +10,7 @@ import sqlalchemy as sa
 
 from planner.extensions import db
 from planner.models import AuditEvent, OrganisationAnswer
-from tests.conftest import answer_profile
+from tests.conftest import answer_profile, local_item_form
 
 
 @pytest.fixture
@@ -237,3 +237,24 @@ def test_the_catalogue_says_what_is_in_place_and_what_the_organisation_offers(
     page = client.get("/catalogue").get_data(as_text=True)
     assert "your organisation offers this" in page
     assert "your organisation says it does not offer this" in page
+
+
+def test_the_organisations_own_items_count_for_its_people(client, council, login, app):
+    """An organisation's own local item is offered by definition: the answers its people's
+    pages and route checks read say so without any answer in the profile."""
+    login("ld@example.org")
+    response = client.post(
+        "/catalogue/new",
+        data=local_item_form("our_caseload_time", "Our protected caseload days", mode="caseload"),
+    )
+    assert response.status_code == 302
+    with app.test_request_context():
+        from planner.catalogue.operations import framework_for_user
+        from planner.catalogue.profile import answers_for_user
+        from planner.models import User
+
+        user = db.session.scalar(sa.select(User).filter_by(email="prac@example.org"))
+        framework = framework_for_user(user)
+        answers = answers_for_user(user, framework)
+        assert answers.item_state(framework.training["our_caseload_time"]) == "available"
+        assert answers.item_state(framework.training["protected_caseload"]) == "unknown"

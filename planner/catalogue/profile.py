@@ -39,7 +39,7 @@ def _rows(organisation_id: int) -> list[OrganisationAnswer]:
         db.session.scalars(
             sa.select(OrganisationAnswer)
             .where(OrganisationAnswer.organisation_id == organisation_id)
-            .order_by(OrganisationAnswer.answered_at, OrganisationAnswer.id)
+            .order_by(OrganisationAnswer.id)
         )
     )
 
@@ -56,33 +56,44 @@ def current(organisation_id: int | None) -> dict[tuple[str, str], Answered]:
     return {key: answer for key, answer in latest.items() if answer.value}
 
 
+_VALUES = (  # built once: every planner request reads its organisation's answers
+    sa.select(OrganisationAnswer.kind, OrganisationAnswer.question, OrganisationAnswer.value)
+    .where(OrganisationAnswer.organisation_id == sa.bindparam("organisation_id"))
+    .order_by(OrganisationAnswer.id)
+)
+
+
 def current_answers(
     organisation_id: int | None, framework: Framework, own_items=()
 ) -> OrganisationAnswers:
     """The organisation's answers as the Iriss checks read them. ``own_items``: the ids of
-    its own local training items (offered by definition)."""
-    answers = current(organisation_id)
+    its own local training items (offered by definition). One light query: the newest
+    value of each question wins; a withdrawn answer ("") leaves it unanswered."""
+    latest: dict[tuple[str, str], str] = {}
+    if organisation_id is not None:
+        for kind, question, value in db.session.execute(
+            _VALUES, {"organisation_id": organisation_id}
+        ):
+            latest[(kind, question)] = value
     return OrganisationAnswers(
         offers={
-            q: a.value == YES
-            for (kind, q), a in answers.items()
-            if kind == OFFER and q in framework.training
+            q: v == YES
+            for (kind, q), v in latest.items()
+            if v and kind == OFFER and q in framework.training
         },
-        facts={q: a.value for (kind, q), a in answers.items() if kind == FACT},
+        facts={q: v for (kind, q), v in latest.items() if v and kind == FACT},
         own_items=frozenset(own_items),
     )
 
 
 def answers_for_user(user, framework: Framework) -> OrganisationAnswers:
-    """The answers of the user's organisation, for their route checks (framework: as the
-    organisation sees it, local items included)."""
+    """The answers of the user's organisation, for their route checks. ``framework`` is as
+    the organisation sees it: its ``own_items`` are the organisation's own, offered by
+    definition (no query needed to find them)."""
     organisation_id = getattr(user, "organisation_id", None)
     if organisation_id is None:
         return OrganisationAnswers()
-    from planner.catalogue.operations import local_items
-
-    own = [i.id for i in local_items(organisation_id, framework)]
-    return current_answers(organisation_id, framework, own)
+    return current_answers(organisation_id, framework, framework.own_items)
 
 
 def save_answers(
