@@ -63,12 +63,11 @@ _VALUES = (  # built once: every planner request reads its organisation's answer
 )
 
 
-def current_answers(
-    organisation_id: int | None, framework: Framework, own_items=()
-) -> OrganisationAnswers:
-    """The organisation's answers as the Iriss checks read them. ``own_items``: the ids of
-    its own local training items (offered by definition). One light query: the newest
-    value of each question wins; a withdrawn answer ("") leaves it unanswered."""
+def current_answers(organisation_id: int | None, framework: Framework) -> OrganisationAnswers:
+    """The organisation's answers as the Iriss checks read them. ``framework`` is as the
+    organisation sees it: its ``own_items`` (the organisation's local items) are offered by
+    definition. One light query: the newest value of each question wins; a withdrawn answer
+    ("") leaves it unanswered."""
     latest: dict[tuple[str, str], str] = {}
     if organisation_id is not None:
         for kind, question, value in db.session.execute(
@@ -82,7 +81,7 @@ def current_answers(
             if v and kind == OFFER and q in framework.training
         },
         facts={q: v for (kind, q), v in latest.items() if v and kind == FACT},
-        own_items=frozenset(own_items),
+        own_items=framework.own_items,
     )
 
 
@@ -93,7 +92,7 @@ def answers_for_user(user, framework: Framework) -> OrganisationAnswers:
     organisation_id = getattr(user, "organisation_id", None)
     if organisation_id is None:
         return OrganisationAnswers()
-    return current_answers(organisation_id, framework, framework.own_items)
+    return current_answers(organisation_id, framework)
 
 
 def save_answers(

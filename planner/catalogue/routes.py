@@ -210,11 +210,9 @@ def coverage_page():
     from planner.catalogue.profile import current_answers
     from planner.charts import heatmap
 
-    national = framework_or_503()
     org_id = organisation_id_or_403()
-    framework = framework_for_organisation(national, org_id)
-    own = [i for i in framework.training if i not in national.training]
-    answers = current_answers(org_id, framework, own)
+    framework = framework_for_organisation(framework_or_503(), org_id)
+    answers = current_answers(org_id, framework)
     sw_only = request.args.get("sw_only") == "1"
     national_only = request.args.get("national_only") == "1"
     result = coverage(
@@ -305,16 +303,14 @@ def _audit_context() -> dict:
     from planner.models import Organisation
 
     org_id = organisation_id_or_403()
-    national = framework_or_503()
-    framework = framework_for_organisation(national, org_id)
-    local = [i for i in framework.training.values() if i.id not in national.training]
-    answers = current_answers(org_id, framework, [i.id for i in local])
+    framework = framework_for_organisation(framework_or_503(), org_id)
+    answers = current_answers(org_id, framework)
     return {
         "framework": framework,
         "version": current_version(),
         "organisation": db.session.get(Organisation, org_id),
         "checks": audit_framework(framework, answers=answers, teams=team_roles(org_id)),
-        "local_count": len(local),
+        "local_count": len(framework.own_items),
         "answered": answers.answered,
     }
 
