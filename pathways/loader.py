@@ -17,6 +17,7 @@ import yaml
 from pathways.errors import FrameworkError, Problem
 from pathways.model import (
     Capability,
+    Designation,
     Duty,
     Framework,
     Level,
@@ -509,6 +510,17 @@ def _evidence_from_basis(basis) -> str:
     return "in_place"
 
 
+def _designation(data: dict | None) -> Designation | None:
+    if not data:
+        return None
+    return Designation(
+        note=_text(data["note"]),
+        held_with=tuple(data["held_with"]),
+        basis=_text(data.get("basis")),
+        sources=_sources(data["sources"]),
+    )
+
+
 def build_framework(data: dict) -> Framework:
     """Turn a schema-valid, reference-checked document into the frozen model."""
     meta = data["framework"]
@@ -532,6 +544,7 @@ def build_framework(data: dict) -> Framework:
             training_gap=gap.get("note"),
             training_gap_sources=_sources(gap.get("sources")),
             sources=_sources(r["sources"]),
+            designation=_designation(r.get("designation")),
         )
     transitions = tuple(
         Transition(
@@ -553,6 +566,7 @@ def build_framework(data: dict) -> Framework:
             sources=_sources(t["sources"]),
             years_basis=_text(t.get("years_basis")),
             basis=_text(t.get("basis")),
+            kind=t.get("kind", "progression"),
         )
         for t in data["transitions"]
     )

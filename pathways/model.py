@@ -18,6 +18,7 @@ __all__ = [
     "Level",
     "Capability",
     "Duty",
+    "Designation",
     "Role",
     "Prerequisite",
     "Transition",
@@ -28,10 +29,14 @@ __all__ = [
     "STATUSES",
     "EVIDENCE",
     "STRENGTHS",
+    "TRANSITION_KINDS",
     "is_estimate",
 ]
 
 KINDS = ("academic", "training", "developmental", "work_based")
+# How a move relates two roles: a step on, the same level on another track, a return from
+# management into practice, or a role conferred on the holder of another post (the CSWO).
+TRANSITION_KINDS = ("progression", "sideways", "return", "designation")
 STATUSES = ("mandatory", "entitlement", "optional")
 # What the sources say about an item: it exists (nationally, or with some employers for a
 # local item), the report recommends it, participants suggested it, or Pathways infers it.
@@ -85,6 +90,16 @@ class Duty:
 
 
 @dataclass(frozen=True)
+class Designation:
+    """A role conferred on the holder of another post (the CSWO on a senior officer)."""
+
+    note: str
+    held_with: tuple[str, ...]
+    basis: str = ""
+    sources: tuple[Source, ...] = ()
+
+
+@dataclass(frozen=True)
 class Role:
     slug: str
     title: str
@@ -102,6 +117,7 @@ class Role:
     training_gap: str | None = None
     training_gap_sources: tuple[Source, ...] = ()
     sources: tuple[Source, ...] = ()
+    designation: Designation | None = None
 
     @property
     def required(self) -> dict[str, int]:
@@ -165,6 +181,7 @@ class Transition:
     sources: tuple[Source, ...] = ()
     years_basis: str = ""
     basis: str = ""  # where the move rests on Pathways' reading rather than a source
+    kind: str = "progression"  # one of TRANSITION_KINDS
 
     @property
     def years_estimate(self) -> bool:
@@ -268,6 +285,30 @@ class Framework:
 
     def transition(self, source: str, target: str) -> Transition:
         return self.graph.edges[source, target]["transition"]
+
+    def track_title(self, slug: str) -> str:
+        return dict(self.tracks).get(slug, slug)
+
+    def moves_from(self, slug: str) -> tuple[Transition, ...]:
+        """The moves out of a role: progressions first, then sideways, returns and
+        designations, each by the stage and title of the role they lead to."""
+        order = {kind: n for n, kind in enumerate(TRANSITION_KINDS)}
+        return tuple(
+            sorted(
+                (self.graph.edges[slug, target]["transition"] for target in self.graph[slug]),
+                key=lambda t: (
+                    order[t.kind],
+                    self.roles[t.target].stage,
+                    self.roles[t.target].title,
+                ),
+            )
+        )
+
+    def designations_of(self, slug: str) -> tuple[Role, ...]:
+        """Roles conferred on the holder of this post (a head of service may be the CSWO)."""
+        return tuple(
+            r for r in self.roles.values() if r.designation and slug in r.designation.held_with
+        )
 
     @cached_property
     def _training_by_role(self) -> dict[str, tuple[TrainingItem, ...]]:

@@ -3,6 +3,7 @@ unmet prerequisites and recommended training."""
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Sequence
 from dataclasses import dataclass
 from itertools import islice, pairwise
@@ -22,14 +23,17 @@ __all__ = [
     "Option",
     "Alternative",
     "OBJECTIVES",
+    "POOL",
     "ALTERNATIVE_LABELS",
     "find_routes",
     "route_from_roles",
     "options",
     "alternative_routes",
+    "ORDERS",
 ]
 
 OBJECTIVES = ("quickest", "fewest_gaps")
+POOL = 12  # simple paths ranked for "fewest_gaps" (at least 4 x k): every path when fewer
 
 
 @dataclass(frozen=True)
@@ -49,10 +53,38 @@ class Route:
     roles: tuple[str, ...]
     years: float
     steps: tuple[Step, ...]
+    management: tuple[str, ...] = ()  # roles after the start that line-manage (positional)
+    tracks: tuple[str, ...] = ()  # tracks of the roles after the start, in route order
+
+    @property
+    def to_develop(self) -> tuple[Gap, ...]:
+        """The distinct capabilities to develop on the way, each at the highest level any
+        step asks for (a capability short on three steps counts once)."""
+        highest: dict[str, Gap] = {}
+        for step in self.steps:
+            for gap in step.gaps:
+                if gap.capability not in highest or gap.required > highest[gap.capability].required:
+                    highest[gap.capability] = gap
+        return tuple(sorted(highest.values(), key=lambda g: g.capability))
 
     @property
     def gap_count(self) -> int:
-        return sum(len(step.gaps) for step in self.steps)
+        """How many distinct capabilities the person must develop (never a sum over steps)."""
+        return len(self.to_develop)
+
+    @property
+    def levels_to_gain(self) -> int:
+        """Levels to climb over all the capabilities to develop."""
+        return sum(g.required - g.held for g in self.to_develop)
+
+    @property
+    def training_ids(self) -> tuple[str, ...]:
+        """Distinct training items recommended anywhere on the route, in route order."""
+        return tuple(dict.fromkeys(r.item.id for step in self.steps for r in step.training))
+
+    @property
+    def unmet_count(self) -> int:
+        return sum(len(step.unmet) for step in self.steps)
 
 
 def _check_roles(framework: Framework, *slugs: str) -> None:
@@ -98,19 +130,41 @@ def route_from_roles(
         elapsed += transition.typical_years
         gaps = role_gaps(framework, target, person)
         rec = recommend_training(framework, (target,), gaps, person)
+        unmet = unmet_prerequisites(framework, transition, person, years_ahead=elapsed)
         steps.append(
             Step(
                 source=source,
                 target=target,
                 years=transition.typical_years,
                 gaps=gaps,
-                unmet=unmet_prerequisites(framework, transition, person, years_ahead=elapsed),
-                training=rec.items,
+                unmet=unmet,
+                training=_with_prerequisites(framework, unmet, rec.items),
                 catalogue_gaps=rec.catalogue_gaps,
                 supports=transition.supports,
             )
         )
-    return Route(tuple(roles), sum(s.years for s in steps), tuple(steps))
+    after = [framework.roles[r] for r in roles[1:]]
+    return Route(
+        tuple(roles),
+        sum(s.years for s in steps),
+        tuple(steps),
+        management=tuple(r.slug for r in after if r.positional),
+        tracks=tuple(dict.fromkeys(r.track for r in after)),
+    )
+
+
+def _with_prerequisites(framework, unmet, chosen) -> tuple[Recommended, ...]:
+    """The step's training, answering its unmet qualification prerequisites too (the MHO
+    award, the Practice Learning Qualification): an item already chosen for the gaps says
+    what it meets, and one that is not is added."""
+    meets = {
+        u.prerequisite.item: u.description
+        for u in unmet
+        if u.prerequisite.type == "qualification" and u.prerequisite.item in framework.training
+    }
+    items = [dataclasses.replace(r, meets=meets.pop(r.item.id, "")) for r in chosen]
+    items += [Recommended(framework.training[item], (), meets=text) for item, text in meets.items()]
+    return tuple(items)
 
 
 def find_routes(
@@ -124,8 +178,9 @@ def find_routes(
 ) -> list[Route]:
     """Up to ``k`` routes from ``source`` to ``target``, best first under ``objective``.
 
-    ``quickest`` minimises typical years; ``fewest_gaps`` minimises the person's capability
-    gaps over the roles on the way (years break ties). ``avoid_positional`` keeps to roles
+    ``quickest`` minimises typical years; ``fewest_gaps`` minimises the distinct capabilities
+    the person must develop on the way, then the levels to gain, then years (ranked over the
+    dozen or so quickest simple routes and the best under a per-role gap weight). ``avoid_positional`` keeps to roles
     without line management (the starting role is allowed whatever it is).
 
     >>> from pathways.loader import default_framework
@@ -145,12 +200,21 @@ def find_routes(
             "non-management target"
         )
     weight = _weight(framework, objective, person, avoid_positional)
-    try:
-        paths = list(
-            islice(nx.shortest_simple_paths(framework.graph, source, target, weight=weight), k)
+    if objective == "fewest_gaps":
+        # distinct capabilities are not a sum over edges: rank a pool of good simple paths
+        levels = person.levels if person else {}
+        pool = _candidate_paths(
+            framework, source, target, person, max(POOL, 4 * k), avoid_positional
         )
-    except nx.NetworkXNoPath:
-        paths = []
+        scored = sorted((_score(framework, p, levels) for p in pool), key=_ORDER_KEYS[objective])
+        paths = [list(c.path) for c in scored[:k]]
+    else:
+        try:
+            paths = list(
+                islice(nx.shortest_simple_paths(framework.graph, source, target, weight=weight), k)
+            )
+        except nx.NetworkXNoPath:
+            paths = []
     if not paths:
         reason = " without passing through a management role" if avoid_positional else ""
         reachable = sorted(nx.descendants(framework.graph, source))
@@ -193,45 +257,136 @@ def options(
 
 @dataclass(frozen=True)
 class Alternative:
-    labels: tuple[str, ...]  # e.g. ("quickest", "fewest_gaps")
+    labels: tuple[str, ...]  # what this route is best at, e.g. ("quickest", "fewest_gaps")
     route: Route
+    via: tuple[str, ...] = ()  # roles that set it apart from the first route offered
 
 
 ALTERNATIVE_LABELS = {
     "quickest": "Quickest",
-    "fewest_gaps": "Fewest gaps",
+    "fewest_gaps": "Fewest capabilities to develop",
     "no_line_management": "Without line management",
+    "other": "Another way",
+}
+
+ORDERS = ("quickest", "fewest_gaps")
+
+
+@dataclass(frozen=True)
+class _Candidate:
+    path: tuple[str, ...]
+    years: float
+    count: int  # distinct capabilities to develop
+    levels: int  # levels to gain over them
+    management: bool
+
+
+def _candidate_paths(framework, source, target, person, limit, avoid_positional=False):
+    """Simple paths (no role twice, so cycles are harmless), the quickest first, then the
+    best under the gap objective and without line management, deduplicated."""
+    paths: dict[tuple[str, ...], None] = {}
+
+    def take(weight, n):
+        try:
+            for path in islice(
+                nx.shortest_simple_paths(framework.graph, source, target, weight), n
+            ):
+                paths.setdefault(tuple(path))
+        except nx.NetworkXNoPath:
+            pass
+
+    take(_weight(framework, "quickest", person, avoid_positional), limit)
+    take(_weight(framework, "fewest_gaps", person, avoid_positional), 2)
+    if not avoid_positional and not framework.roles[target].positional:
+        take(_weight(framework, "quickest", person, True), 2)
+    return list(paths)
+
+
+def _score(framework, path, levels) -> _Candidate:
+    graph = framework.graph
+    highest: dict[str, int] = {}
+    for slug in path[1:]:
+        for cap, required in framework.roles[slug].requirements:
+            if required > levels.get(cap, 0) and required > highest.get(cap, 0):
+                highest[cap] = required
+    return _Candidate(
+        path,
+        sum(graph.edges[a, b]["years"] for a, b in pairwise(path)),
+        len(highest),
+        sum(required - levels.get(cap, 0) for cap, required in highest.items()),
+        any(framework.roles[slug].positional for slug in path[1:]),
+    )
+
+
+_ORDER_KEYS = {
+    "quickest": lambda c: (c.years, c.levels, len(c.path), c.path),
+    "fewest_gaps": lambda c: (c.count, c.levels, c.years, len(c.path), c.path),
 }
 
 
 def alternative_routes(
-    framework: Framework, source: str, target: str, person: Person | None = None
+    framework: Framework,
+    source: str,
+    target: str,
+    person: Person | None = None,
+    k: int = 3,
+    order: str = "quickest",
+    candidates: int = 8,
 ) -> list[Alternative]:
-    """Up to three labelled routes: quickest, fewest gaps for this person, and without line
-    management (when the target allows one). A route that wins on several counts appears once
-    with all its labels. The person's preference decides which comes first.
+    """Up to ``k`` distinct routes, each labelled by what it is best at.
+
+    The quickest route, the one with fewest capabilities to develop and the best one without
+    line management (when the target allows one) are always offered; a route that wins on
+    several counts is offered once with all its labels, and the list is filled with the
+    next-best distinct routes under ``order`` ("quickest" or "fewest_gaps") so the person
+    always sees real alternatives when the graph has them. Routes are drawn from the
+    ``candidates`` quickest simple paths (plus the best under each other count). A person who
+    would rather not line-manage sees routes without line management first.
 
     >>> from pathways.loader import default_framework
-    >>> [a.labels for a in alternative_routes(default_framework(), "social_worker", "consultant_social_worker")]
-    [('quickest', 'fewest_gaps', 'no_line_management')]
+    >>> alts = alternative_routes(default_framework(), "social_worker", "consultant_social_worker")
+    >>> len(alts), len({a.route.roles for a in alts})
+    (3, 3)
     """
-    found: dict[tuple[str, ...], list[str]] = {}
-    routes: dict[tuple[str, ...], Route] = {}
-    asks = [("quickest", {"objective": "quickest"}), ("fewest_gaps", {"objective": "fewest_gaps"})]
-    if not framework.roles[target].positional:
-        asks.append(("no_line_management", {"avoid_positional": True}))
-    for label, kwargs in asks:
-        try:
-            [route] = find_routes(framework, source, target, person, k=1, **kwargs)
-        except NoRoute:
-            continue
-        found.setdefault(route.roles, []).append(label)
-        routes[route.roles] = route
-    result = [Alternative(tuple(labels), routes[roles]) for roles, labels in found.items()]
-    if person is not None and not person.line_management:
-        result.sort(key=lambda a: "no_line_management" not in a.labels)
-    if not result:
+    _check_roles(framework, source, target)
+    if order not in _ORDER_KEYS:
+        raise ValueError(f"unknown order '{order}'; choose one of {', '.join(ORDERS)}")
+    if source == target:
+        raise NoRoute(f"you are already at '{target}'; choose a different target role")
+    levels = person.levels if person else {}
+    pool = [
+        _score(framework, path, levels)
+        for path in _candidate_paths(framework, source, target, person, max(candidates, k))
+    ]
+    if not pool:
         raise NoRoute(f"no route from '{source}' to '{target}'")
+    primary = _ORDER_KEYS[order]
+    wins = [
+        ("quickest", min(pool, key=_ORDER_KEYS["quickest"])),
+        ("fewest_gaps", min(pool, key=_ORDER_KEYS["fewest_gaps"])),
+    ]
+    open_routes = [c for c in pool if not c.management]
+    if open_routes and not framework.roles[target].positional:
+        wins.append(("no_line_management", min(open_routes, key=primary)))
+    chosen: dict[tuple[str, ...], list[str]] = {}
+    for label, candidate in wins:
+        chosen.setdefault(candidate.path, []).append(label)
+    for candidate in sorted(pool, key=primary):
+        if len(chosen) >= k:
+            break
+        chosen.setdefault(candidate.path, ["other"])
+    by_path = {c.path: c for c in pool}
+    paths = sorted(chosen, key=lambda p: primary(by_path[p]))[: max(k, len(wins))]
+    if person is not None and not person.line_management:
+        paths.sort(key=lambda p: by_path[p].management)  # stable: keeps the order within
+    result = []
+    for n, path in enumerate(paths):
+        # what sets a route apart: its roles the first route does not visit (for the first,
+        # those the second does not)
+        other = set(paths[1 if n == 0 else 0]) if len(paths) > 1 else set(path)
+        via = tuple(r for r in path[1:-1] if r not in other)
+        labels = tuple(label for label in ALTERNATIVE_LABELS if label in chosen[path])
+        result.append(Alternative(labels, route_from_roles(framework, path, person), via))
     return result
 
 

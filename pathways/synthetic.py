@@ -55,8 +55,13 @@ def _role(slug, stage, track, positional, rng):
     }
 
 
-def synthetic_document(n_roles: int = 30, seed: int = 0) -> dict:
+def synthetic_document(n_roles: int = 30, seed: int = 0, cycles: bool = False) -> dict:
     """A valid framework document with ``n_roles`` roles (at least 10).
+
+    With ``cycles``, about a third of the added roles also get a sideways move (to a role at
+    the same stage) and the management roles a return move (back to an earlier
+    non-management role), so the graph has cycles as real careers do. The moves forward are
+    the same with or without: cycles come from a second random stream.
 
     >>> doc = synthetic_document(20, seed=1)
     >>> len(doc["roles"]), doc["roles"][0]["slug"]
@@ -108,6 +113,19 @@ def synthetic_document(n_roles: int = 30, seed: int = 0) -> dict:
         ]
         for target in rng.sample(later, min(len(later), rng.randint(1, 3))):
             edges.add((r["slug"], target))
+    if cycles:
+        back = random.Random(seed + 1)
+        for r in roles[len(backbone) :]:
+            if back.random() < 1 / 3:
+                same = [s for s in by_stage[r["stage"]] if s != r["slug"]]
+                if same:
+                    edges.add((r["slug"], back.choice(same)))
+        open_roles = [r for r in roles if not r["positional"] and r["stage"] >= 2]
+        for r in roles:
+            if r["positional"]:
+                earlier = [o["slug"] for o in open_roles if o["stage"] < r["stage"]]
+                if earlier and back.random() < 0.5:
+                    edges.add((r["slug"], back.choice(earlier)))
     slugs = [r["slug"] for r in roles]
     training = []
     for i in range(max(8, n_roles // 2)):

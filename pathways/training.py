@@ -16,6 +16,7 @@ __all__ = ["Recommended", "Recommendation", "recommend_training"]
 class Recommended:
     item: TrainingItem
     covers: tuple[str, ...]  # capability slugs among the step's gaps that this item develops
+    meets: str = ""  # the unmet prerequisite of the step this item answers, described
 
 
 @dataclass(frozen=True)

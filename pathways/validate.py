@@ -88,6 +88,15 @@ def document_problems(doc) -> list[Problem]:
                     )
                 )
         _check_sources(doc, problems, base + ("sources",), role["sources"], documents)
+        designation = role.get("designation")
+        if designation:
+            for j, slug in enumerate(designation["held_with"]):
+                _check_ref(
+                    doc, problems, base + ("designation", "held_with", j), slug, roles, "role"
+                )
+            _check_sources(
+                doc, problems, base + ("designation", "sources"), designation["sources"], documents
+            )
         for j, duty in enumerate(role.get("duties", ())):
             if "doc" in duty:
                 _check_ref(

@@ -130,18 +130,28 @@ def test_graph_is_built_once_per_framework():
 
 def test_quickest_routes_come_best_first_with_their_years():
     routes = find_routes(TINY, "social_worker", "cswo", PAT, k=3)
-    assert [(r.roles, r.years, r.gap_count) for r in routes] == [
-        (VIA_MANAGER, 7, 2),
-        (VIA_SENIOR_MANAGER, 9, 2),
-        (VIA_CONSULTANT, 10, 1),
+    # one capability to develop on each (leadership, up to 5 at cswo): distinct capabilities,
+    # never a sum over the steps (which would read 2, 2 and 1)
+    assert [(r.roles, r.years, r.gap_count, r.levels_to_gain) for r in routes] == [
+        (VIA_MANAGER, 7, 1, 3),
+        (VIA_SENIOR_MANAGER, 9, 1, 3),
+        (VIA_CONSULTANT, 10, 1, 3),
     ]
+    assert [g.capability for g in routes[0].to_develop] == ["leadership"]
+    assert routes[0].to_develop[0].required == 5
     assert [s.years for s in routes[2].steps] == [3, 4, 3]
 
 
 def test_fewest_gaps_puts_the_route_with_fewest_gaps_first():
-    # cost per role entered: 1000 per gap plus the years, so 1010 < 2007 < 2009
+    # Pat is short of practice only for the consultant (practice 4... held 4: no) and of
+    # leadership for team manager (3) and cswo (5): every route has the one capability, so
+    # years decide; a person short of practice at 3 has it on every route too.
     routes = find_routes(TINY, "social_worker", "cswo", PAT, k=3, objective="fewest_gaps")
-    assert [r.roles for r in routes] == [VIA_CONSULTANT, VIA_MANAGER, VIA_SENIOR_MANAGER]
+    assert [r.roles for r in routes] == [VIA_MANAGER, VIA_SENIOR_MANAGER, VIA_CONSULTANT]
+    # leadership held at 5: only the consultant route asks for nothing more
+    sam = Person("social_worker", ratings=(("leadership", 5), ("practice", 3)))
+    routes = find_routes(TINY, "social_worker", "consultant", sam, k=3, objective="fewest_gaps")
+    assert routes[0].gap_count == 1  # practice 4 at the consultant
 
 
 def test_k_limits_the_number_of_routes():
@@ -226,10 +236,14 @@ def test_options_list_every_reachable_role_with_years_gaps_and_route():
 
 def test_alternative_routes_label_each_route_once():
     labelled = alternative_routes(TINY, "social_worker", "cswo", PAT)
-    assert [(a.labels, a.route.roles) for a in labelled] == [
-        (("quickest",), VIA_MANAGER),
-        (("fewest_gaps",), VIA_CONSULTANT),
-    ]  # cswo is a management role: no route without line management
+    # one route is both quickest and has fewest capabilities to develop: the list is filled
+    # with the next-best distinct routes rather than collapsed to one, and cswo is a
+    # management role, so no route is "without line management"
+    assert [(a.labels, a.route.roles, a.via) for a in labelled] == [
+        (("quickest", "fewest_gaps"), VIA_MANAGER, ()),  # all its roles are on route 2
+        (("other",), VIA_SENIOR_MANAGER, ("senior_practitioner",)),
+        (("other",), VIA_CONSULTANT, ("senior_practitioner", "consultant")),
+    ]
     one = alternative_routes(TINY, "social_worker", "consultant", PAT)
     assert [a.labels for a in one] == [("quickest", "fewest_gaps", "no_line_management")]
 
@@ -262,20 +276,16 @@ def test_avoiding_management_keeps_to_non_positional_roles(framework):
 
 def test_fewest_gaps_prefers_roles_the_person_is_ready_for(framework):
     ready = dict.fromkeys(framework.capabilities, 5)
-    ready["service_breadth"] = (
-        0  # senior social worker asks for breadth, senior practitioner does not
-    )
+    ready["research_evidence"] = 4  # the consultant asks for 4, the research practitioner 5
     p = person(ratings=tuple(ready.items()))
+    quickest = find_routes(framework, "social_worker", "consultant_social_worker", p, k=1)[0]
+    assert "research_practitioner" in quickest.roles and quickest.gap_count == 1
     fewest = find_routes(
-        framework, "social_worker", "team_manager", p, k=1, objective="fewest_gaps"
+        framework, "social_worker", "consultant_social_worker", p, k=1, objective="fewest_gaps"
     )[0]
-    assert fewest.roles == ("social_worker", "senior_practitioner", "team_manager")
-    everything = find_routes(framework, "social_worker", "team_manager", p, k=20)
-    assert (
-        fewest.gap_count
-        == min(r.gap_count for r in everything)
-        < max(r.gap_count for r in everything)
-    )
+    assert "research_practitioner" not in fewest.roles and fewest.gap_count == 0
+    everything = find_routes(framework, "social_worker", "consultant_social_worker", p, k=30)
+    assert fewest.gap_count == min(r.gap_count for r in everything) < quickest.gap_count
 
 
 def test_unknown_objective(framework):

@@ -14,7 +14,7 @@ import heapq
 import json
 from collections import Counter, deque
 from dataclasses import dataclass, field
-from functools import cache, lru_cache
+from functools import lru_cache
 from itertools import pairwise
 
 import yaml
@@ -26,7 +26,7 @@ from pathways.gaps import role_gaps
 from pathways.loader import default_framework_path, framework_from_data, parse_framework
 from pathways.model import Framework
 from pathways.person import Person, parse_profile
-from pathways.routes import OBJECTIVES, find_routes
+from pathways.routes import OBJECTIVES, POOL, alternative_routes, find_routes
 from pathways.synthetic import synthetic_document
 from pathways.training import recommend_training
 
@@ -34,9 +34,10 @@ SETTINGS = settings(max_examples=40, deadline=None, suppress_health_check=[Healt
 
 
 @lru_cache(maxsize=64)
-def synthetic(size: int, seed: int) -> tuple[dict, Framework]:
-    """A generated framework document (not to be changed) and the framework loaded from it."""
-    document = synthetic_document(size, seed)
+def synthetic(size: int, seed: int, cycles: bool = False) -> tuple[dict, Framework]:
+    """A generated framework document (not to be changed) and the framework loaded from it;
+    with ``cycles``, it has sideways and return moves as well."""
+    document = synthetic_document(size, seed, cycles=cycles)
     return document, framework_from_data(json.loads(json.dumps(document)), f"synthetic-{seed}")
 
 
@@ -106,6 +107,33 @@ def gap_capabilities(document: dict, role: str, levels: dict[str, int]) -> set[s
     return {c for c, need in requirements(document, role).items() if levels.get(c, 0) < need}
 
 
+def to_develop(document: dict, roles, levels: dict[str, int]) -> set[str]:
+    """The distinct capabilities short anywhere on a route after its start."""
+    return set().union(*(gap_capabilities(document, role, levels) for role in roles[1:]))
+
+
+def has_cycles(document: dict) -> bool:
+    """Some move goes sideways or back (to a role at the same or an earlier stage)."""
+    stage = {r["slug"]: r["stage"] for r in document["roles"]}
+    return any(stage[b] <= stage[a] for a, b in moves(document))
+
+
+def all_paths(document: dict, source: str, target: str) -> list[tuple[str, ...]]:
+    """Every simple path from ``source`` to ``target`` (a depth-first walk)."""
+    found = []
+
+    def walk(path):
+        for a, b in moves(document):
+            if a == path[-1] and b not in path:
+                if b == target:
+                    found.append((*path, b))
+                else:
+                    walk((*path, b))
+
+    walk((source,))
+    return found
+
+
 def training_for(document: dict, role: str) -> list[dict]:
     return [t for t in document["training"] if role in t["roles"]]
 
@@ -144,7 +172,8 @@ class Case:
 
 @st.composite
 def frameworks(draw) -> tuple[dict, Framework]:
-    return synthetic(draw(st.integers(10, 40)), draw(st.integers(0, 10_000)))
+    """Generated frameworks, half of them with cycles (sideways and return moves)."""
+    return synthetic(draw(st.integers(10, 40)), draw(st.integers(0, 10_000)), draw(st.booleans()))
 
 
 @st.composite
@@ -161,17 +190,8 @@ def far_first(found: dict[str, int]) -> list[str]:
 
 
 def paths_to(document: dict, source: str) -> dict[str, int]:
-    """How many paths lead from ``source`` to each role (generated documents are acyclic:
-    every move goes to a later stage)."""
-    into: dict[str, list[str]] = {}
-    for a, b in moves(document):
-        into.setdefault(b, []).append(a)
-
-    @cache
-    def count(role: str) -> int:
-        return 1 if role == source else sum(count(a) for a in into.get(role, ()))
-
-    return {role: count(role) for role in reachable(document, source)}
+    """How many simple paths lead from ``source`` to each role it reaches, counting to 2."""
+    return {role: count_paths(document, source, role, 2) for role in reachable(document, source)}
 
 
 @st.composite
@@ -212,20 +232,23 @@ def test_every_route_is_a_simple_path_of_the_document():
             pairs = list(pairwise(route.roles))
             assert all(pair in years for pair in pairs)
             assert route.years == sum(years[pair] for pair in pairs)
-            expected_gaps = sum(
-                len(gap_capabilities(document, role, case.person.levels))
-                for role in route.roles[1:]
-            )
-            assert route.gap_count == expected_gaps
+            # capabilities to develop are distinct: a capability short on three steps is one
+            assert route.gap_count == len(to_develop(document, route.roles, case.person.levels))
         if objective == "quickest":
             assert routes[0].years == fewest_years(document, source, target)
             assert [r.years for r in routes] == sorted(r.years for r in routes)
         else:
             assert [r.gap_count for r in routes] == sorted(r.gap_count for r in routes)
-        reached.check(f"{len(routes)} of k={k} routes, {objective}")
+            if count_paths(document, source, target, POOL + 1) <= POOL:  # the pool is all
+                every = all_paths(document, source, target)
+                best = min(len(to_develop(document, p, case.person.levels)) for p in every)
+                assert routes[0].gap_count == best
+        cyclic = "cycles" if has_cycles(document) else "acyclic"
+        reached.check(f"{len(routes)} of k={k} routes, {objective}, {cyclic}")
 
     check()
     reached.assert_most()
+    assert any(o.endswith(", cycles") for o in reached.outcomes), "no example had cycles"
 
 
 def test_routes_avoiding_management_contain_no_positional_role():
@@ -569,3 +592,39 @@ def test_profiles_round_trip_through_json(data):
     person = parse_profile(raw, fw)
     again = parse_profile(json.loads(json.dumps(person_to_json(person))), fw)
     assert again == person
+
+
+def test_alternatives_are_distinct_routes_labelled_by_what_they_win():
+    reached = Reached()
+
+    @SETTINGS
+    @given(scenario(alternatives=True))
+    def check(case):
+        reached.example()
+        document, source, target = case.document, case.source, case.target
+        alternatives = alternative_routes(case.framework, source, target, case.person, k=3)
+        routes = [a.route for a in alternatives]
+        # three distinct simple routes whenever the document has three
+        assert len(alternatives) == count_paths(document, source, target, 3)
+        assert len({r.roles for r in routes}) == len(routes)
+        for alternative in alternatives:
+            roles = alternative.route.roles
+            assert roles[0] == source and roles[-1] == target and len(set(roles)) == len(roles)
+            assert all(pair in moves(document) for pair in pairwise(roles))
+            assert set(alternative.via) <= set(roles[1:-1])
+        labelled = {label: a.route for a in alternatives for label in a.labels}
+        assert sum("quickest" in a.labels for a in alternatives) == 1
+        assert sum("fewest_gaps" in a.labels for a in alternatives) == 1
+        assert labelled["quickest"].years == fewest_years(document, source, target)
+        assert labelled["fewest_gaps"].gap_count == min(r.gap_count for r in routes)
+        positional = {r["slug"] for r in document["roles"] if r["positional"]}
+        open_route = target not in positional and target in reachable(document, source, True)
+        assert ("no_line_management" in labelled) == open_route
+        if open_route:
+            assert not positional & set(labelled["no_line_management"].roles[1:])
+        cyclic = "cycles" if has_cycles(document) else "acyclic"
+        reached.check(f"{len(alternatives)} routes, {cyclic}")
+
+    check()
+    reached.assert_most()
+    assert any(o.endswith(", cycles") for o in reached.outcomes), "no example had cycles"

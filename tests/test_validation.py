@@ -187,7 +187,7 @@ def test_no_non_management_route_to_a_senior_role():
 
 def test_orphan_training_item():
     text = GOOD.replace(
-        "    roles: [team_manager, service_manager]\n    sw_specific: false\n    scope: local\n",
+        "    roles: [team_leader, team_manager, service_manager]\n    sw_specific: false\n    scope: local\n",
         "    roles: []\n    sw_specific: false\n    scope: local\n",
         1,
     )

@@ -10,11 +10,12 @@ not count until it is on the plan: the check tells a person what their plan stil
 
 from __future__ import annotations
 
+from pathways.errors import NoRoute
 from pathways.iriss.base import Criterion, IrissResult, not_assessed, summarise
 from pathways.model import Framework, TrainingItem
 from pathways.organisation import OrganisationAnswers
 from pathways.person import Person
-from pathways.routes import Route, Step
+from pathways.routes import Route, Step, find_routes, options
 
 __all__ = ["check_route", "NATIONAL_SHARE", "SENIOR_STAGE"]
 
@@ -90,6 +91,33 @@ def _every_step(ctx, code, predicate, what, fallback) -> Criterion:
     )
 
 
+def _open_alternative(ctx: _Context) -> str:
+    """Advice naming only a route the framework has: the route to the same target without
+    line management, or, when the target is itself a management role, the furthest
+    non-management roles this person can reach without one; nothing when there is none."""
+    fw, route = ctx.fw, ctx.route
+    source, target = route.roles[0], route.roles[-1]
+    if not fw.roles[target].positional:
+        try:
+            [other] = find_routes(fw, source, target, ctx.person, k=1, avoid_positional=True)
+        except NoRoute:
+            return ""
+        return (
+            "Choose the route without line management: "
+            + " → ".join(map(ctx.title, other.roles))
+            + "."
+        )
+    reachable = options(fw, source, ctx.person, avoid_positional=True)
+    if not reachable:
+        return ""
+    top = max(fw.roles[o.role].stage for o in reachable)
+    names = [ctx.title(o.role) for o in reachable if fw.roles[o.role].stage == top]
+    return (
+        f"{ctx.title(target)} is itself a management role. Roles you can reach without line "
+        f"management go as far as {' or '.join(names)}."
+    )
+
+
 def _rec1(ctx: _Context) -> IrissResult:
     fw, route, person = ctx.fw, ctx.route, ctx.person
     criteria = []
@@ -102,8 +130,7 @@ def _rec1(ctx: _Context) -> IrissResult:
                 "The route avoids line management, as you prefer."
                 if not positional
                 else f"You prefer not to line-manage, but this route passes through {', '.join(map(ctx.title, positional))}.",
-                "Choose a route without line management (for example through senior practitioner or "
-                "advanced practitioner).",
+                _open_alternative(ctx) if positional else "",
             )
         )
     # The "management is the only way up" barrier bites at practitioner and senior-practice stages.
