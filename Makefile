@@ -5,7 +5,7 @@ FLASK := $(VENV)/bin/flask --app planner
 HOST ?= 127.0.0.1
 PORT ?= 5000
 
-.PHONY: run test install install-dev lint format migrate load-framework load-demo bench bench-load bench-national clean
+.PHONY: graphviz run test install install-dev lint format migrate load-framework load-demo bench bench-load bench-national clean
 
 $(PY):
 	python3 -m venv $(VENV)
@@ -36,7 +36,15 @@ load-framework: migrate
 load-demo: load-framework
 	$(FLASK) load-demo
 
-run: load-demo
+# Debian's graphviz routes the role map's arrows around its boxes (pathways/layout.py); without
+# it the map still draws, with plain curves that may cross boxes. Installed here when missing
+# and this runs as root; otherwise it says how.
+graphviz:
+	@command -v neato >/dev/null || { [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null && \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq graphviz >/dev/null; } || \
+	  echo "make: for the clearest role map, install Debian's graphviz (apt-get install graphviz)"
+
+run: load-demo graphviz
 	@echo "Pathways is at http://$(HOST):$(PORT)/ (Ctrl-C to stop)"
 	PATHWAYS_INSECURE_COOKIES=1 $(FLASK) run --host $(HOST) --port $(PORT)  # plain HTTP locally
 
@@ -49,7 +57,7 @@ format: install-dev
 	$(VENV)/bin/ruff check --fix .
 
 # One worker per core (pytest-xdist); the browser tests share one worker and one Chromium.
-test: lint
+test: lint graphviz
 	$(PY) -m pytest -n auto --dist loadgroup
 
 bench: install-dev

@@ -71,6 +71,7 @@ def _transition_details(
     old_fw: Framework, new_fw: Framework, old: Transition, new: Transition
 ) -> list[str]:
     details = _field("typical years", old.typical_years, new.typical_years)
+    details += _field("kind of move", old.kind, new.kind)
     details += _listed(
         "prerequisites",
         (_prereq(p, old_fw) for p in old.prerequisites),

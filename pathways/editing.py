@@ -36,7 +36,7 @@ ROLE_FIELDS = (
     "typical_years",
     "responsibilities",
 )
-TRANSITION_FIELDS = ("typical_years",)
+TRANSITION_FIELDS = ("typical_years", "kind")
 TRAINING_FIELDS = (
     "title",
     "kind",

@@ -1,23 +1,30 @@
 """Positions for drawing the role map: columns by stage, horizontal lanes by track.
 
-Pure geometry, so the SVG template only draws what this module computes.
+Pure geometry, so the SVG template only draws what this module computes. Boxes are placed
+here; the moves between them are routed by Graphviz's neato with the boxes pinned (``-n2``,
+``splines=true``), so no arrow crosses a role box it does not visit. Without Graphviz the
+moves are drawn as plain curves, which may cross boxes (a warning is logged once).
 """
 
 from __future__ import annotations
 
+import json
+import logging
 import textwrap
 from dataclasses import dataclass
 from functools import lru_cache
+
+import graphviz
 
 from pathways.model import Framework
 
 __all__ = ["NodeBox", "Edge", "Lane", "MapLayout", "layout_map"]
 
-COL_WIDTH = 172
-NODE_WIDTH = 146
+COL_WIDTH = 205
+NODE_WIDTH = 150
 NODE_HEIGHT = 54
-ROW_GAP = 12
-LANE_PAD = 10
+ROW_GAP = 26
+LANE_PAD = 20  # room below a box for its "You are here" label
 LANE_LABEL = 22  # room above a lane's nodes for its label
 LEFT = 10
 TOP = 48  # room for two-line stage labels
@@ -50,6 +57,7 @@ class Edge:
     source: str
     target: str
     path: str  # SVG path data
+    kind: str = "progression"  # the transition's kind: sideways and return moves look different
 
 
 @dataclass(frozen=True)
@@ -117,8 +125,13 @@ def layout_map(framework: Framework) -> MapLayout:
                     stage,
                 )
         y += height
+    height = y + 10
+    routed = _routed_edges(framework, nodes, height)
     edges = []
     for t in framework.transitions:
+        if (t.source, t.target) in routed:
+            edges.append(Edge(t.source, t.target, routed[t.source, t.target], t.kind))
+            continue
         a, b = nodes[t.source], nodes[t.target]
         if b.x > a.x:
             x1, y1, x2, y2 = a.x + a.width, a.cy, b.x, b.cy
@@ -130,10 +143,62 @@ def layout_map(framework: Framework) -> MapLayout:
             path = (
                 f"M{x1:.0f},{y1:.0f} C{bulge:.0f},{y1:.0f} {bulge:.0f},{y2:.0f} {x2:.0f},{y2:.0f}"
             )
-        edges.append(Edge(t.source, t.target, path))
+        edges.append(Edge(t.source, t.target, path, t.kind))
     stage_labels = tuple(
         (s, title, LEFT + col[s] * COL_WIDTH + COL_WIDTH / 2) for s, title in framework.stages
     )
     return MapLayout(
-        LEFT + len(stages) * COL_WIDTH + 10, y + 10, nodes, tuple(edges), tuple(lanes), stage_labels
+        LEFT + len(stages) * COL_WIDTH + 10, height, nodes, tuple(edges), tuple(lanes), stage_labels
     )
+
+
+log = logging.getLogger(__name__)
+
+
+def _routed_edges(framework, nodes: dict[str, NodeBox], height: float) -> dict:
+    """SVG path data for every move, routed around the boxes by neato; {} without Graphviz."""
+    graph = graphviz.Digraph(
+        graph_attr={"splines": "true", "esep": "+6"},
+        node_attr={"shape": "box", "fixedsize": "true", "label": ""},
+    )
+    for n in nodes.values():  # Graphviz's y axis points up; positions in points, sizes in inches
+        graph.node(
+            n.slug,
+            pos=f"{n.cx:.1f},{height - n.cy:.1f}",
+            width=f"{(n.width + 6) / 72:.3f}",  # a margin, so curves keep clear of the boxes
+            height=f"{(n.height + 6) / 72:.3f}",
+        )
+    for t in framework.transitions:
+        graph.edge(t.source, t.target)
+    try:
+        data = json.loads(graph.pipe(engine="neato", format="json0", neato_no_op=2, quiet=True))
+    except (graphviz.ExecutableNotFound, graphviz.CalledProcessError, ValueError) as exc:
+        log.warning("role map: Graphviz unavailable (%s); drawing plain curves", exc)
+        return {}
+    # neato shifts the drawing to its bounding box: find the shift from any box
+    first = data["objects"][0]
+    gx, gy = map(float, first["pos"].split(","))
+    box = nodes[first["name"]]
+    dx, dy = box.cx - gx, (height - box.cy) - gy
+    names = {o["_gvid"]: o["name"] for o in data["objects"]}
+
+    def point(text):
+        x, y = map(float, text.split(","))
+        return f"{x + dx:.0f},{height - (y + dy):.0f}"
+
+    paths = {}
+    for e in data.get("edges", ()):
+        parts = e["pos"].split()
+        end = None
+        if parts[0].startswith("e,"):
+            end, parts = point(parts[0][2:]), parts[1:]
+        if parts[0].startswith("s,"):
+            parts = parts[1:]
+        pts = [point(p) for p in parts]
+        d = f"M{pts[0]}" + "".join(
+            f" C{pts[i]} {pts[i + 1]} {pts[i + 2]}" for i in range(1, len(pts) - 2, 3)
+        )
+        if end:
+            d += f" L{end}"
+        paths[names[e["tail"]], names[e["head"]]] = d
+    return paths

@@ -56,7 +56,13 @@ def route_json(framework: Framework, route: Route) -> dict:
     return {
         "roles": list(route.roles),
         "years": route.years,
-        "gap_count": route.gap_count,
+        "gap_count": route.gap_count,  # distinct capabilities to develop, each counted once
+        "levels_to_gain": route.levels_to_gain,
+        "capabilities_to_develop": [
+            {"capability": g.capability, "required": g.required, "held": g.held}
+            for g in route.to_develop
+        ],
+        "line_management": list(route.management),
         "steps": [
             {
                 "from": step.source,

@@ -58,7 +58,16 @@ def route_label(labels) -> str:
     return text[:1].upper() + text[1:]
 
 
+def planner_url(link: dict, **args) -> str:
+    """A planner URL keeping the page's choices (``link``: endpoint and base arguments)."""
+    from flask import url_for
+
+    base = {k: v for k, v in link.items() if k != "endpoint"}
+    return url_for(link["endpoint"], **{**base, **args})
+
+
 def register_template_helpers(app: Flask) -> None:
+    app.jinja_env.globals["planner_url"] = planner_url
     app.jinja_env.filters["years"] = years
     app.jinja_env.filters["reading"] = reading
     app.jinja_env.globals["evidence_tag"] = evidence_tag_html

@@ -27,7 +27,12 @@ def test_map_shows_an_svg_with_every_role_linked(client, framework):
     assert svg.count('class="node non-positional"') == sum(
         not r.positional for r in framework.roles.values()
     )
-    assert svg.count('class="edge"') == len(framework.transitions)
+    drawn = re.findall(r'class="edge (\w+)"', svg)
+    assert len(drawn) == len(framework.transitions)
+    # sideways and return moves are drawn (and styled) as such, as many as the framework has
+    kinds = [t.kind for t in framework.transitions]
+    assert sorted(drawn) == sorted(kinds)
+    assert kinds.count("sideways") >= 4 and kinds.count("return") >= 4
 
 
 def test_map_has_a_text_alternative_by_track_and_stage(client, framework):

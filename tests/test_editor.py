@@ -187,6 +187,7 @@ def test_adding_a_role_with_a_move_into_it(app, editor):
             "source_role": "social_worker",
             "target_role": "duty_lead",
             "typical_years": "2.5",
+            "kind": "sideways",
             "supports": ["peer_rehearsal"],
             "pre0_type": "years_qualified",
             "pre0_min": "2",
@@ -197,6 +198,7 @@ def test_adding_a_role_with_a_move_into_it(app, editor):
     assert response.status_code == 302, response.get_data(as_text=True)[-1500:]
     page = html.unescape(editor.get("/framework/compare").get_data(as_text=True))
     assert "Social worker to Duty lead" in page and "typical years: 3 → 2.5" in page
+    assert "kind of move: progression → sideways" in page
     assert "prerequisites added: At least 2 years qualified" in page
     assert "supports added: Rehearsing scenarios with peers" in page  # peer_rehearsal's title
 

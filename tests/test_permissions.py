@@ -24,6 +24,7 @@ PUBLIC = {
     "healthz",
     "explore.role_map",
     "explore.role_page",
+    "plans.try_planner",  # the planner without an account: nothing personal, nothing saved
     "auth.login",
     "auth.register",
     "auth.set_password",

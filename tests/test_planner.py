@@ -54,42 +54,127 @@ def test_planner_full_page_and_htmx_partial(client, make_user, login):
     )
 
 
-def test_route_is_plotted_with_badges_and_alternatives(client, make_user, login):
+def test_route_is_plotted_with_badges_and_alternatives(client, make_user, login, framework):
     make_user()
     login()
     html = client.get("/planner?target=cswo").get_data(as_text=True)
-    assert html.count('class="edge on-route"') == 5  # social worker -> ... -> CSWO, five steps
-    assert 'class="edge alternative"' in html
-    assert html.count('class="badge"') == 5
-    # with no ratings, every step's gaps are all its role's requirements: 11 for each
-    labels = re.findall(r'aria-label="([^"]*) on this step"', html)
+    svg = html[html.index('<svg class="role-map"') : html.index("</svg>")]
+    # the route shown is the one the page names first, drawn edge by edge with its own
+    # (red) arrowheads; the other routes compared in blue with theirs
+    names = re.findall(
+        r'<li>(?:<span class="app-meta">Now: </span>)?<a class="govuk-link" href="/roles/(\w+)"',
+        html,
+    )
+    assert names[0] == "social_worker" and names[-1] == "cswo" and len(names) >= 5
+    on_route = re.findall(r'class="edge \w+ on-route" marker-end="url\(#([\w-]+)\)"', svg)
+    assert on_route == ["arrow-route"] * (len(names) - 1)
+    alternative = re.findall(r'class="edge \w+ alternative" marker-end="url\(#([\w-]+)\)"', svg)
+    assert alternative and set(alternative) == {"arrow-alternative"}
+    assert svg.count('class="badge"') == len(names) - 1
+    # with no ratings, each step's badge counts every capability its role asks for
+    labels = re.findall(r'aria-label="([^"]*) on this step"', svg)
     assert labels == [
-        f"{role}, management role, 11 capability gaps"
-        for role in (
-            "Senior social worker",
-            "Team manager",
-            "Service manager",
-            "Head of service",
-            "Chief Social Work Officer (CSWO)",
-        )
+        f"{framework.roles[slug].title}, "
+        f"{'management' if framework.roles[slug].positional else 'non-management'} role, "
+        f"{len(framework.roles[slug].requirements)} capability gaps"
+        for slug in names[1:]
     ]
-    assert "Your route step by step" in html  # text alternative
+    assert "Route 1 step by step" in html  # text alternative
     assert "Your capabilities against Chief Social Work Officer (CSWO)" in html
 
 
-def test_three_labelled_routes_and_switching(client, make_user, login):
+def _compared(html: str) -> list[tuple[str, str, int]]:
+    """(route name, line management, capabilities to develop) for each row of the comparison."""
+    rows = re.findall(
+        r'<span class="app-routes__name">([^<]+)</span>.*?data-label="Capabilities to develop">(\d+)'
+        r'.*?data-label="Line management">([^<]+)<',
+        html,
+        re.S,
+    )
+    return [(unescape(name), unescape(manage), int(count)) for name, count, manage in rows]
+
+
+def test_three_distinct_routes_compared_and_switching(client, make_user, login):
     make_user(line_management=False)
     login()
     html = client.get("/planner?target=consultant_social_worker").get_data(as_text=True)
-    # one route is quickest, has fewest gaps and avoids line management: one label for all
-    assert "Route 1 (Quickest, fewest gaps, without line management)" in html
-    assert "Route 2 (" not in html
-    first = client.get("/planner?target=cswo&route=0").get_data(as_text=True)
-    second = client.get("/planner?target=cswo&route=1", headers=HX).get_data(as_text=True)
-    assert "Route 1 (" in first and "Route 2 (" in first
-    assert first != second
+    rows = _compared(html)
+    # three routes, never collapsed into one when one route wins every count
+    assert len(rows) == 3
+    assert rows[0][0].startswith("Route 1: Quickest") and "without line management" in rows[0][0]
+    assert all(name.startswith(f"Route {n}: ") for n, (name, _, _) in enumerate(rows, 1))
+    assert rows[0][1] == "No"  # a person who would rather not line-manage sees that first
+    assert "Shown below" in html and html.count("Choose route ") == 2
+    second = client.get("/planner?target=consultant_social_worker&route=1").get_data(as_text=True)
+    assert '<h2 class="govuk-heading-l" id="chosen" tabindex="-1">Route 2: ' in second
+    assert second.count("Choose route ") == 2 and "Choose route 1" in second
+    partial = client.get("/planner?target=consultant_social_worker&route=2", headers=HX)
+    assert "<!doctype" not in partial.get_data(as_text=True).lower()
+    assert "Route 3: " in partial.get_data(as_text=True)
     assert client.get("/planner?target=cswo&route=99").status_code == 200  # falls back to the first
     assert client.get("/planner?target=cswo&route=abc").status_code == 200
+
+
+def test_a_saved_route_is_the_one_chosen(client, make_user, login):
+    make_user()
+    login()
+    page = client.get("/planner?target=cswo&route=2").get_data(as_text=True)
+    route = re.search(r'name="route" type="hidden" value="([^"]+)"', page) or re.search(
+        r'id="route" name="route" type="hidden" value="([^"]+)"', page
+    )
+    chosen = re.findall(
+        r'<li>(?:<span class="app-meta">Now: </span>)?<a class="govuk-link" href="/roles/(\w+)"',
+        page,
+    )
+    assert route and route.group(1).split(",") == chosen
+    # the save button comes straight after the comparison, before the map and the steps
+    assert page.index("Save this route as my plan") < page.index('<svg class="role-map"')
+
+
+def test_capabilities_to_develop_are_counted_once_per_route(client, make_user, login, framework):
+    make_user()
+    login()
+    html = client.get("/planner?target=cswo").get_data(as_text=True)
+    # with no ratings every capability is short; a route of five steps still has 11 to develop
+    # (a sum over its steps would read 49 or more)
+    assert {count for _, _, count in _compared(html)} == {len(framework.capabilities)}
+    assert f"You would develop {len(framework.capabilities)} capabilities" in html
+
+
+def test_ordering_by_fewest_capabilities(client, make_user, login, framework):
+    make_user()
+    login()
+    for slug in framework.capabilities:
+        client.post(f"/profile/ratings/{slug}", data={f"{slug}-level": str(framework.max_level)})
+    client.post("/profile/ratings/research_evidence", data={"research_evidence-level": "4"})
+    quickest = _compared(
+        client.get("/planner?target=consultant_social_worker").get_data(as_text=True)
+    )
+    fewest = _compared(
+        client.get("/planner?target=consultant_social_worker&order=fewest_gaps").get_data(
+            as_text=True
+        )
+    )
+    assert [c for _, _, c in fewest] == sorted(c for _, _, c in fewest)
+    assert fewest[0][2] == 0 and quickest[0][2] == 1  # the research practitioner asks for 5
+
+
+def test_each_branch_offers_the_other_moves(client, make_user, login):
+    make_user(current_role="senior_social_worker")
+    login()
+    html = client.get("/planner?target=team_manager").get_data(as_text=True)
+    assert "A choice at Senior social worker" in html
+    choice = html[html.index("A choice at Senior social worker") :]
+    choice = choice[: choice.index("</ul>")]
+    assert "Senior practitioner" in choice and "a sideways move" in choice
+    assert 'href="/planner?target=senior_practitioner"' in choice
+
+
+def test_a_step_expecting_a_qualification_recommends_it(client, make_user, login):
+    make_user(years_qualified=3)
+    login()
+    html = client.get("/planner?target=mental_health_officer").get_data(as_text=True)
+    assert "meets: Hold the Mental Health Officer Award" in unescape(html)
 
 
 def test_steps_show_gaps_prerequisites_training_tags_and_catalogue_gaps(client, make_user, login):
@@ -383,7 +468,7 @@ def test_the_database_refuses_a_lost_update_of_a_plan(app, make_user):
 
 
 def _gap_counts(html: str) -> list[int]:
-    return [int(n) for n in re.findall(r"about [^,<]+, (\d+) gaps", html)]
+    return [int(n) for n in re.findall(r'data-label="Capabilities to develop">(\d+)', html)]
 
 
 def test_the_planner_follows_new_ratings_at_once(app, client, make_user, login, framework):
@@ -491,3 +576,46 @@ def test_the_service_area_of_the_post_is_checked_and_kept_on_the_plan(client, ma
     odd = client.get("/planner?target=team_manager&area=astronomy")
     assert odd.status_code == 200
     assert "which service area is the Team manager post in?" in odd.get_data(as_text=True)
+
+
+def test_a_senior_social_worker_can_reach_consultant_and_managers_can_return(
+    client, make_user, login
+):
+    make_user(current_role="senior_social_worker")
+    login()
+    html = client.get("/planner?target=consultant_social_worker")
+    assert html.status_code == 200  # once "cannot be reached from Senior social worker"
+    rows = _compared(html.get_data(as_text=True))
+    assert len(rows) == 3 and any(manage == "No" for _, manage, _ in rows)
+
+
+def test_role_pages_show_moves_by_kind_and_the_cswo_designation(client):
+    manager = unescape(client.get("/roles/team_manager").get_data(as_text=True))
+    assert "Back into practice, non-management" in manager  # to senior practitioner and others
+    consultant = client.get("/roles/consultant_social_worker").get_data(as_text=True)
+    assert "most senior role" not in consultant  # stage 5 of 7: it leads on
+    cswo = unescape(client.get("/roles/cswo").get_data(as_text=True))
+    assert "A designation, held with another post" in cswo
+    assert 'href="/roles/head_of_service"' in cswo and "para. 11" in cswo
+    head = unescape(client.get("/roles/head_of_service").get_data(as_text=True))
+    assert "may also be designated" in head and "A designation" in head
+    leader = unescape(client.get("/roles/team_leader").get_data(as_text=True))
+    assert "do not say how the two relate" in leader
+    # signed out, a role page offers the planner without an account
+    assert 'href="/planner/try?target=team_leader"' in leader
+
+
+def test_the_planner_without_an_account(client):
+    start = client.get("/planner/try?target=cswo")
+    assert start.status_code == 200 and "Where are you starting from?" in start.get_data(
+        as_text=True
+    )
+    page = client.get("/planner/try?from=student&target=cswo").get_data(as_text=True)
+    assert len(_compared(page)) == 3
+    assert "Nothing you choose here is saved" in page and "Save this route" not in page
+    assert 'href="/planner/try?from=student&amp;target=cswo&amp;route=1' in page
+    wrong = client.get("/planner/try?from=astronaut")
+    assert wrong.status_code == 400 and "There is no role called" in wrong.get_data(as_text=True)
+    unreachable = client.get("/planner/try?from=cswo&target=student")
+    assert unreachable.status_code == 400
+    assert "cannot be reached from" in unescape(unreachable.get_data(as_text=True))

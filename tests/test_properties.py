@@ -44,9 +44,26 @@ def synthetic(size: int, seed: int, cycles: bool = False) -> tuple[dict, Framewo
 # Plain answers from the document, independent of the engine.
 
 
+_MOVES: dict[int, dict] = {}  # by document: generated documents are cached, never changed
+
+
 def moves(document: dict) -> dict[tuple[str, str], float]:
     """(from, to) -> typical years, for every transition in the document."""
-    return {(t["from"], t["to"]): t["typical_years"] for t in document["transitions"]}
+    key = id(document)
+    if key not in _MOVES:
+        _MOVES[key] = {(t["from"], t["to"]): t["typical_years"] for t in document["transitions"]}
+    return _MOVES[key]
+
+
+def successors(document: dict) -> dict[str, list[str]]:
+    """Role -> the roles its moves lead to, in document order."""
+    key = -id(document)
+    if key not in _MOVES:
+        following: dict[str, list[str]] = {}
+        for a, b in moves(document):
+            following.setdefault(a, []).append(b)
+        _MOVES[key] = following
+    return _MOVES[key]
 
 
 def reachable(document: dict, source: str, avoid_positional: bool = False) -> dict[str, int]:
@@ -57,8 +74,8 @@ def reachable(document: dict, source: str, avoid_positional: bool = False) -> di
     found, queue = {source: 0}, deque([source])
     while queue:
         role = queue.popleft()
-        for a, b in moves(document):
-            if a == role and b not in found and not (avoid_positional and b in positional):
+        for b in successors(document).get(role, ()):
+            if b not in found and not (avoid_positional and b in positional):
                 found[b] = found[role] + 1
                 queue.append(b)
     del found[source]
@@ -72,8 +89,9 @@ def fewest_years(document: dict, source: str, target: str) -> float:
         years, role = heapq.heappop(queue)
         if role == target:
             return years
-        for (a, b), step in moves(document).items():
-            if a == role and years + step < best.get(b, float("inf")):
+        for b in successors(document).get(role, ()):
+            step = moves(document)[role, b]
+            if years + step < best.get(b, float("inf")):
                 best[b] = years + step
                 heapq.heappush(queue, (years + step, b))
     raise AssertionError(f"{target} is not reachable from {source}")
@@ -84,12 +102,14 @@ def count_paths(document: dict, source: str, target: str, limit: int) -> int:
     ``limit``."""
     found = 0
 
+    following = successors(document)
+
     def walk(role, seen):
         nonlocal found
-        for a, b in moves(document):
+        for b in following.get(role, ()):
             if found >= limit:
                 return
-            if a == role and b not in seen:
+            if b not in seen:
                 if b == target:
                     found += 1
                 else:
@@ -122,9 +142,11 @@ def all_paths(document: dict, source: str, target: str) -> list[tuple[str, ...]]
     """Every simple path from ``source`` to ``target`` (a depth-first walk)."""
     found = []
 
+    following = successors(document)
+
     def walk(path):
-        for a, b in moves(document):
-            if a == path[-1] and b not in path:
+        for b in following.get(path[-1], ()):
+            if b not in path:
                 if b == target:
                     found.append((*path, b))
                 else:

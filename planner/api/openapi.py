@@ -236,7 +236,20 @@ def openapi_document() -> dict:
                                     "properties": {
                                         "roles": {"type": "array", "items": {"type": "string"}},
                                         "years": {"type": "number"},
-                                        "gap_count": {"type": "integer"},
+                                        "gap_count": {
+                                            "type": "integer",
+                                            "description": "distinct capabilities to develop "
+                                            "on the route, each counted once",
+                                        },
+                                        "levels_to_gain": {"type": "integer"},
+                                        "capabilities_to_develop": {
+                                            "type": "array",
+                                            "items": {"type": "object"},
+                                        },
+                                        "line_management": {
+                                            "type": "array",
+                                            "items": {"type": "string"},
+                                        },
                                         "steps": {"type": "array", "items": {"type": "object"}},
                                     },
                                 },

@@ -139,6 +139,17 @@ def transition_form_class(framework: Framework, new: bool):
                 NumberRange(0, 40, "Enter between 0 and 40 years"),
             ],
         )
+        kind = SelectField(
+            "Kind of move",
+            widget=GovSelect(),
+            choices=[
+                ("progression", "A step on (progression)"),
+                ("sideways", "Sideways: the same level, another track"),
+                ("return", "Back from management into practice"),
+                ("designation", "A designation held with another post"),
+            ],
+            default="progression",
+        )
         supports = SelectMultipleField(
             "Supports for the move",
             widget=GovCheckboxesInput(),

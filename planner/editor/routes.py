@@ -352,6 +352,7 @@ def _edit_transition(key):
             t = framework.transition(*key)
             form.source_role.data, form.target_role.data = key
             form.typical_years.data = Decimal(str(t.typical_years))
+            form.kind.data = t.kind
             form.supports.data = list(t.supports)
             for n, p in enumerate(t.prerequisites[:PREREQUISITE_ROWS]):
                 form[f"pre{n}_type"].data = p.type
@@ -387,6 +388,7 @@ def _edit_transition(key):
         "from": form.source_role.data,
         "to": form.target_role.data,
         "typical_years": _number(form.typical_years.data),
+        "kind": form.kind.data,
         "supports": form.supports.data or [],
         "prerequisites": prerequisites,
     }
@@ -435,6 +437,7 @@ def delete_transition(source: str, target: str):
         source_role=source,
         target_role=target,
         typical_years=Decimal(str(t.typical_years)),
+        kind=t.kind,
         supports=list(t.supports),
     )
     data = remove_transition(_current_data(), source, target)

@@ -60,9 +60,9 @@ def role_page(slug: str):
         ],
         training=framework.training_for_role(slug),
         from_roles=[framework.roles[s] for s in graph.predecessors(slug)],
-        to_roles=[
-            (framework.roles[s], graph.edges[slug, s]["transition"]) for s in graph.successors(slug)
-        ],
+        to_roles=[(framework.roles[t.target], t) for t in framework.moves_from(slug)],
+        designations=framework.designations_of(slug),
+        highest_stage=max(r.stage for r in framework.roles.values()),
         stage_title=dict(framework.stages).get(role.stage, ""),
         track_title=dict(framework.tracks).get(role.track, role.track),
     )

@@ -10,7 +10,8 @@ from markupsafe import Markup
 
 from pathways.iriss import check_route
 from pathways.layout import layout_map
-from pathways.routes import alternative_routes, options
+from pathways.person import Person
+from pathways.routes import ORDERS, alternative_routes, options
 from planner.catalogue.operations import framework_for_user
 from planner.catalogue.profile import answers_for_user
 from planner.extensions import db, htmx
@@ -18,7 +19,7 @@ from planner.frameworks import current_version, framework_or_503
 from planner.hardening import attachment
 from planner.models import Conversation, Plan, PlanItem
 from planner.people import person_for
-from planner.permissions import signed_in
+from planner.permissions import public, signed_in
 from planner.plans import bp
 from planner.plans.forms import MarkDoneForm, PrivateNotesForm, SavePlanForm, item_form_class
 from planner.plans.operations import (
@@ -37,15 +38,22 @@ from planner.templating import route_label
 from planner.viewcache import cached_view
 
 
-def _planner_context(framework, person, answers, target, choice):
+def _planner_context(framework, person, answers, target, choice, order, public=False):
     context = {
         "framework": framework,
         "person": person,
         "answers": answers,
         "target": target,
+        "order": order,
+        "public": public,
         "options": options(framework, person.current_role, person),
         "error": None,
     }
+    # every link on the page keeps the visitor's choices (public: the role they start from)
+    base = {"area": person.target_area or None, "order": None if order == "quickest" else order}
+    if public:
+        base["from"] = person.current_role
+    context["link"] = {"endpoint": "plans.try_planner" if public else "plans.planner", **base}
     reachable = {o.role for o in context["options"]}
     if not target:
         return context
@@ -58,14 +66,14 @@ def _planner_context(framework, person, answers, target, choice):
             f"{framework.roles[person.current_role].title} in this framework."
         )
         return context
-    alternatives = alternative_routes(framework, person.current_role, target, person)
+    alternatives = alternative_routes(framework, person.current_role, target, person, order=order)
     index = choice if 0 <= choice < len(alternatives) else 0
     chosen = alternatives[index]
     context.update(
         alternatives=alternatives,
         chosen=chosen,
         choice=index,
-        overlay=route_overlay(chosen.route, alternatives),
+        overlay=route_overlay(chosen.route, alternatives, person.current_role),
         layout=layout_map(framework),
         checks=check_route(framework, chosen.route, person, answers),
         chart=target_chart(framework, person, target),
@@ -74,11 +82,39 @@ def _planner_context(framework, person, answers, target, choice):
 
 
 @cached_view
-def _planner_view(script_root: str, framework, person, answers, target: str, choice: int) -> dict:
-    """The planner's options or routes, rendered (no session data: see viewcache)."""
-    context = _planner_context(framework, person, answers, target, choice)
+def _planner_view(
+    script_root: str, framework, person, answers, target: str, choice: int, order: str, public
+) -> dict:
+    """The planner's options or routes, rendered (no session data: see viewcache): the
+    comparison of routes (``head``) and the chosen route in detail (``body``), so the save
+    button, which carries the session's CSRF token, sits between them."""
+    context = _planner_context(framework, person, answers, target, choice, order, public)
+    context["head"] = Markup(render_template("plans/_planner_head.html", **context))
     context["body"] = Markup(render_template("plans/_planner_body.html", **context))
     return context
+
+
+def _planner_args(framework, person):
+    """target, route choice, order and service area from the query string, forgiving."""
+    target = request.args.get("target", "").strip()
+    try:
+        choice = int(request.args.get("route", "0"))
+    except ValueError:
+        choice = 0
+    order = request.args.get("order", "quickest")
+    if order not in ORDERS:
+        order = "quickest"
+    area = request.args.get("area", "")
+    if area in framework.service_areas:  # the post's service area (Iriss REC4.a2)
+        person = dataclasses.replace(person, target_area=area)
+    return person, target, choice, order
+
+
+def _render_planner(context, template="plans/planner.html"):
+    status = 400 if context["error"] else 200
+    if htmx:
+        return render_template("plans/_planner.html", **context), status
+    return render_template(template, **context), status
 
 
 @bp.get("/planner")
@@ -88,16 +124,11 @@ def planner():
     person = person_for(current_user, framework)
     if person is None:
         return render_template("plans/planner_start.html")
-    target = request.args.get("target", "").strip()
-    try:
-        choice = int(request.args.get("route", "0"))
-    except ValueError:
-        choice = 0
-    area = request.args.get("area", "")
-    if area in framework.service_areas:  # the post's service area (Iriss REC4.a2)
-        person = dataclasses.replace(person, target_area=area)
+    person, target, choice, order = _planner_args(framework, person)
     answers = answers_for_user(current_user, framework)
-    view = _planner_view(request.script_root, framework, person, answers, target, choice)
+    view = _planner_view(
+        request.script_root, framework, person, answers, target, choice, order, False
+    )
     chosen = view.get("chosen")
     save_form = None
     if chosen is not None:
@@ -107,11 +138,30 @@ def planner():
             label=route_label(chosen.labels),
             area=person.target_area or "",
         )
-    context = {**view, "save_form": save_form}
-    status = 400 if context["error"] else 200
-    if htmx:
-        return render_template("plans/_planner.html", **context), status
-    return render_template("plans/planner.html", **context), status
+    return _render_planner({**view, "save_form": save_form})
+
+
+@bp.get("/planner/try")
+@public
+def try_planner():
+    """The planner for anyone (students, people considering social work): start from a
+    chosen role, see the routes; nothing is saved and nothing personal is asked."""
+    framework = framework_or_503()
+    start = request.args.get("from", "").strip()
+    if start not in framework.roles:
+        status = 400 if start else 200
+        error = (
+            f"There is no role called '{start}'. Choose a role from the list." if start else None
+        )
+        return render_template(
+            "plans/try_start.html",
+            framework=framework,
+            error=error,
+            target=request.args.get("target", ""),
+        ), status
+    person, target, choice, order = _planner_args(framework, Person(start))
+    view = _planner_view(request.script_root, framework, person, None, target, choice, order, True)
+    return _render_planner({**view, "save_form": None})
 
 
 @bp.post("/plans")

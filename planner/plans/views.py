@@ -67,18 +67,26 @@ def plan_view(plan: Plan) -> dict:
         "changed": changed,
         "current_version": version,
         "layout": layout_map(framework),
-        "overlay": route_overlay(route, []) if route else None,
+        "overlay": route_overlay(route, [], person.current_role if person else None)
+        if route
+        else None,
     }
 
 
-def route_overlay(route: Route, alternatives: list[Alternative]) -> dict:
-    """Which nodes and edges of the role map to highlight, and the gap badge of each step."""
+def route_overlay(
+    route: Route, alternatives: list[Alternative], current: str | None = None
+) -> dict:
+    """Which nodes and edges of the role map to highlight, the gap badge of each step, where
+    the person is now (``current``) and the roles of the route already behind them."""
 
     def edges(roles):
         return {f"{a}>{b}" for a, b in pairwise(roles)}
 
     others = [alt.route for alt in alternatives if alt.route.roles != route.roles]
+    done = set(route.roles[: route.roles.index(current)]) if current in route.roles else set()
     return {
+        "current": current,
+        "done": done,
         "nodes": set(route.roles),
         "edges": edges(route.roles),
         "alt_nodes": {r for other in others for r in other.roles},

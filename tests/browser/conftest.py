@@ -98,12 +98,14 @@ def artifacts_dir():
     return ARTIFACTS
 
 
-def check_accessibility(page, name: str) -> None:
+def check_accessibility(page, name: str, screenshot: bool = True) -> None:
     """Run axe-core on the current page; fail on any serious or critical violation.
-    Keeps a full-page screenshot as a test artefact in tests/artifacts/."""
+    Keeps a full-page screenshot as a test artefact in tests/artifacts/ (unless told not to:
+    the crawl of every page would spend more time on pictures than on checks)."""
     from axe_playwright_python.sync_playwright import Axe
 
-    page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
+    if screenshot:
+        page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
     results = Axe().run(page)
     bad = [v for v in results.response["violations"] if v["impact"] in ("serious", "critical")]
     assert not bad, "\n".join(
