@@ -99,7 +99,7 @@ def cmd_route(args):
     for n, route in enumerate(routes, 1):
         lines.append(
             f"Route {n}: {' -> '.join(route.roles)} (about {route.years:g} years, "
-            f"{route.gap_count} capability gaps)"
+            f"{route.gap_count} capabilities to develop)"
         )
         for step in route.steps:
             lines.append(f"  {step.source} -> {step.target} (about {step.years:g} years)")

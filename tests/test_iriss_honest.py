@@ -356,3 +356,49 @@ def test_a_first_management_post_in_an_unfamiliar_area_is_flagged(framework):
     )
     assert result(seconded).passed
     assert result(justice, OrganisationAnswers({"induction_plan": True})).passed
+
+
+def test_advice_on_line_management_names_only_routes_the_framework_has(framework):
+    """For a person who would rather not line-manage, on every quickest route that passes a
+    management role: the advice names a route of real moves to the same target that avoids
+    management, or says the target is itself management and names roles really reachable
+    without it. Never a route that does not exist (issue 10)."""
+    from pathways.errors import NoRoute
+    from pathways.person import Person
+    from pathways.routes import find_routes, options
+
+    titles = {r.title: slug for slug, r in framework.roles.items()}
+    advised = 0
+    for source in framework.roles:
+        person = Person(source, line_management=False)
+        for target in framework.roles:
+            try:
+                [route] = find_routes(framework, source, target, person, k=1)
+            except NoRoute:
+                continue
+            if not any(framework.roles[r].positional for r in route.roles[1:]):
+                continue
+            [criterion] = [
+                c
+                for result in check_route(framework, route, person)
+                for c in result.criteria
+                if c.code == "REC1.a3" and "prefer not to line-manage" in c.finding
+            ]
+            advice = criterion.action
+            if advice.startswith("Choose the route without line management: "):
+                named = [titles[t] for t in advice.split(": ", 1)[1].rstrip(".").split(" → ")]
+                assert named[0] == source and named[-1] == target
+                assert all(framework.graph.has_edge(a, b) for a, b in zip(named, named[1:]))
+                assert not any(framework.roles[r].positional for r in named[1:])
+            elif advice:
+                assert framework.roles[target].positional, advice
+                reachable = {o.role for o in options(framework, source, avoid_positional=True)}
+                furthest = advice.split("go as far as ", 1)[1].rstrip(".").split(" or ")
+                assert furthest and {titles[t] for t in furthest} <= reachable
+            elif framework.roles[target].positional:  # nothing to suggest: nowhere to go
+                assert options(framework, source, avoid_positional=True) == []
+            else:  # nothing to suggest: no route to the target avoids management
+                with pytest.raises(NoRoute):
+                    find_routes(framework, source, target, k=1, avoid_positional=True)
+            advised += 1
+    assert advised > 50
