@@ -9,6 +9,7 @@ be assessed still let its recommendation be met.
 from __future__ import annotations
 
 import dataclasses
+from itertools import pairwise
 
 import pytest
 
@@ -388,7 +389,7 @@ def test_advice_on_line_management_names_only_routes_the_framework_has(framework
             if advice.startswith("Choose the route without line management: "):
                 named = [titles[t] for t in advice.split(": ", 1)[1].rstrip(".").split(" → ")]
                 assert named[0] == source and named[-1] == target
-                assert all(framework.graph.has_edge(a, b) for a, b in zip(named, named[1:]))
+                assert all(framework.graph.has_edge(a, b) for a, b in pairwise(named))
                 assert not any(framework.roles[r].positional for r in named[1:])
             elif advice:
                 assert framework.roles[target].positional, advice
