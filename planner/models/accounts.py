@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from datetime import datetime
+from datetime import date, datetime
 
 import sqlalchemy as sa
 from flask_login import UserMixin
@@ -36,6 +36,18 @@ class Organisation(db.Model):
     __tablename__ = "organisation"
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(sa.String(200), unique=True)
+    # Set by whoever runs the deployment (`flask organisation`), never from a page, as they
+    # decide which accounts join the organisation: the email domains its staff use (lower
+    # case, space separated; bulk import adds new people only at these) and the identity
+    # provider's tenant id (Entra ID's ``tid`` claim) whose staff sign in to it.
+    email_domains: Mapped[str] = mapped_column(sa.String(500), default="", server_default="")
+    sso_tenant: Mapped[str | None] = mapped_column(sa.String(100), unique=True)
+    # The organisation's contact for the accessibility statement and privacy notice (edited
+    # by its administrators).
+    contact_email: Mapped[str] = mapped_column(sa.String(254), default="", server_default="")
+    data_protection_contact: Mapped[str] = mapped_column(
+        sa.String(500), default="", server_default=""
+    )
     teams: Mapped[list[Team]] = relationship(
         back_populates="organisation", cascade="all, delete-orphan"
     )
@@ -64,6 +76,9 @@ class UserRole(db.Model):
 
 class User(UserMixin, db.Model):
     __tablename__ = "user_account"
+    __table_args__ = (
+        sa.UniqueConstraint("sso_issuer", "sso_subject", name="uq_user_account_sso_identity"),
+    )
     id: Mapped[int] = mapped_column(primary_key=True)
     email: Mapped[str] = mapped_column(sa.String(254), unique=True)
     name: Mapped[str] = mapped_column(sa.String(200))
@@ -78,6 +93,13 @@ class User(UserMixin, db.Model):
         sa.ForeignKey("user_account.id", ondelete="SET NULL"), index=True
     )
     active: Mapped[bool] = mapped_column(default=True)
+    # A leaver's last day: set when an administrator deactivates them (planner/people_admin.py)
+    # and the start of the retention period after which their records are erased.
+    left_on: Mapped[date | None] = mapped_column(sa.Date)
+    # Single sign-on: the identity provider's issuer and the person's subject there (stable,
+    # unlike an email address). Set at the first sign-in through the provider.
+    sso_issuer: Mapped[str | None] = mapped_column(sa.String(300))
+    sso_subject: Mapped[str | None] = mapped_column(sa.String(255))
     # Sessions carry the generation they began in; signing out, a new password or
     # deactivation moves it on, which ends every session of the person (planner/sessions.py).
     session_generation: Mapped[int] = mapped_column(default=0, server_default="0")
