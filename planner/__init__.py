@@ -14,6 +14,7 @@ from werkzeug.routing import IntegerConverter
 
 from planner.extensions import csrf, db, htmx, limiter, login_manager, migrate
 from planner.hardening import no_store, refuse_nul_characters
+from planner.mail import init_mail
 from planner.permissions import check_access, public
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -56,6 +57,18 @@ def create_app(test_config: dict | None = None) -> Flask:
         LOGIN_LOCKOUT=os.environ.get("PATHWAYS_LOGIN_LOCKOUT", "5 per 15 minutes"),
         # Computed views (planner routes, route JSON) kept in memory: planner/viewcache.py.
         VIEW_CACHE=os.environ.get("PATHWAYS_VIEW_CACHE", "1") != "0",
+        # Leavers' records are erased this many days after their last day (planner/retention.py).
+        RETENTION_DAYS=int(os.environ.get("PATHWAYS_RETENTION_DAYS", "365")),
+        # Reminder emails look this many days ahead (planner/reminders.py).
+        REMINDER_DAYS=int(os.environ.get("PATHWAYS_REMINDER_DAYS", "7")),
+        # Single sign-on with OpenID Connect, on when an issuer is set (planner/auth/sso.py).
+        OIDC_ISSUER=os.environ.get("PATHWAYS_OIDC_ISSUER", "").strip(),
+        OIDC_CLIENT_ID=os.environ.get("PATHWAYS_OIDC_CLIENT_ID", "").strip(),
+        OIDC_CLIENT_SECRET=os.environ.get("PATHWAYS_OIDC_CLIENT_SECRET", "").strip(),
+        OIDC_NAME=os.environ.get("PATHWAYS_OIDC_NAME", "").strip() or "your organisation's account",
+        OIDC_GROUP_ROLES=os.environ.get("PATHWAYS_OIDC_GROUP_ROLES", ""),
+        # "0": no password form, and POST /login with a password is refused.
+        PASSWORD_SIGN_IN=os.environ.get("PATHWAYS_PASSWORD_SIGN_IN", "1") != "0",
     )
     if test_config:
         app.config.update(test_config)
@@ -70,6 +83,8 @@ def create_app(test_config: dict | None = None) -> Flask:
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops)
     register_templates(app)
     register_extensions(app)
+    init_mail(app)
+    register_sso(app)
     app.before_request(check_access)  # after the extensions' own (the rate limiter's)
     app.before_request(refuse_nul_characters)
     app.after_request(no_store)
@@ -141,10 +156,19 @@ CONTENT_SECURITY_POLICY = "; ".join(
 
 
 def register_security_headers(app: Flask) -> None:
+    policy = CONTENT_SECURITY_POLICY
+    if app.config["OIDC_ISSUER"]:
+        # Signing out is a form whose answer redirects to the provider's end-session page,
+        # and browsers apply form-action to that redirect too.
+        from planner.auth.sso import provider_origin
+
+        origin = provider_origin(app.config["OIDC_ISSUER"])
+        policy = policy.replace("form-action 'self'", f"form-action 'self' {origin}")
+
     @app.after_request
     def security_headers(response):
         headers = response.headers
-        headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
+        headers.setdefault("Content-Security-Policy", policy)
         headers.setdefault("X-Content-Type-Options", "nosniff")
         headers.setdefault("X-Frame-Options", "DENY")
         headers.setdefault("Referrer-Policy", "same-origin")
@@ -211,6 +235,13 @@ def register_extensions(app: Flask) -> None:
         return user
 
 
+def register_sso(app: Flask) -> None:
+    """Single sign-on's client, when PATHWAYS_OIDC_ISSUER is set (planner/auth/sso.py)."""
+    from planner.auth.sso import register_sso as register
+
+    register(app)
+
+
 def register_blueprints(app: Flask) -> None:
     from planner.account import bp as account_bp
     from planner.api import bp as api_bp
@@ -240,15 +271,21 @@ def register_commands(app: Flask) -> None:
     from planner.commands import (
         backup_command,
         create_user_command,
+        erase_leavers_command,
         load_demo_command,
         load_framework_command,
+        organisation_command,
         restore_command,
+        send_reminders_command,
     )
 
     for command in (
         load_framework_command,
         load_demo_command,
         create_user_command,
+        organisation_command,
+        erase_leavers_command,
+        send_reminders_command,
         backup_command,
         restore_command,
     ):

@@ -101,7 +101,7 @@ def load_demo(framework) -> list[tuple[str, str]]:
         return logins
     editor_email, editor_name, editor_roles = NATIONAL_EDITOR
     create_user(editor_name, editor_email, editor_roles, password=DEMO_PASSWORD)
-    org = Organisation(name=ORGANISATION)
+    org = Organisation(name=ORGANISATION, email_domains="demo.pathways")
     teams = {
         name: Team(name=name, organisation=org)
         for name in ("Children and Families East", "Adult Services West")

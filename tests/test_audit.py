@@ -80,6 +80,46 @@ def test_only_admins_read_the_log_and_it_filters(app, client, make_user, make_or
     assert client.get("/admin/audit").status_code == 403
     client.post("/logout")
     login("admin@example.org")
-    page = client.get("/admin/audit?area=plan").get_data(as_text=True)
+    page = _events_table(client.get("/admin/audit?area=plan"))
     assert "plan.create" in page and "rating.self" not in page
-    assert "rating.self" in client.get("/admin/audit").get_data(as_text=True)
+    assert "rating.self" in _events_table(client.get("/admin/audit"))
+
+
+def _events_table(response) -> str:
+    return response.get_data(as_text=True).split("<tbody", 1)[-1]
+
+
+def test_the_log_filters_by_person_action_and_date_and_records_who_read_a_plan(
+    app, client, make_user, make_org, login
+):
+    from datetime import date, timedelta
+
+    org = make_org()
+    make_user("admin@example.org", roles=("admin",), organisation_id=org)
+    boss = make_user("boss@example.org", roles=("manager",), organisation_id=org)
+    make_user(organisation_id=org, line_manager_id=boss)
+    make_user("other@example.org", organisation_id=org)
+    login()
+    plan = fill_user_data(client)
+    client.post(plan + "/share", data={"share": "1"})
+    client.post("/logout")
+    login("other@example.org")
+    fill_user_data(client)
+    client.post("/logout")
+    login("boss@example.org")
+    assert client.get(plan.replace("/plans/", "/team/plans/")).status_code == 200
+    client.post("/logout")
+    login("admin@example.org")
+    mine = _events_table(client.get("/admin/audit?person=PRAC@example.org"))
+    assert "plan.share" in mine and "Shared plan and ratings viewed by the line manager" in mine
+    assert mine.count("plan.create") == 1  # not the other person's plan
+    views = _events_table(client.get("/admin/audit?action=plan.view"))
+    assert "Boss" in views and "plan.create" not in views
+    today = date.today()
+    assert "plan.view" in _events_table(client.get(f"/admin/audit?since={today.isoformat()}"))
+    past = (today - timedelta(days=3)).isoformat()
+    assert "No events match these filters" in client.get(
+        f"/admin/audit?until={past}"
+    ).get_data(as_text=True)
+    unknown = client.get("/admin/audit?person=nobody@example.org").get_data(as_text=True)
+    assert "No one in your organisation has the email address nobody@example.org" in unknown

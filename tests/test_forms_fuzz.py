@@ -200,7 +200,7 @@ def test_planner_query_strings_never_fail(signed_in, query):
 QUERY_PAGES = {
     "/coverage": ["sw_only", "national_only"],
     "/framework/compare": ["from", "to"],
-    "/admin/audit": ["area", "page"],
+    "/admin/audit": ["area", "page", "action", "person", "since", "until"],
     "/planner": ["target", "route"],
 }
 

@@ -29,8 +29,20 @@ PUBLIC = {
     "auth.register",
     "auth.set_password",
     "auth.accept_invitation",
+    "auth.forgot_password",
+    "auth.sso_start",  # single sign-on: off (404) unless configured; tests/test_sso.py
+    "auth.sso_callback",
 }
-ADMIN_ONLY = {"auth.users", "auth.user_link", "auth.audit_log"}
+ADMIN_ONLY = {
+    "auth.users",
+    "auth.person",
+    "auth.leave",
+    "auth.reactivate_person",
+    "auth.user_link",
+    "auth.import_people",
+    "auth.export_people_file",
+    "auth.audit_log",
+}
 SIGNED_IN = {  # any signed-in user, acting on their own data only
     "auth.logout",
     "profile.profile",
@@ -51,8 +63,10 @@ SIGNED_IN = {  # any signed-in user, acting on their own data only
     "plans.plan_notes",
     "plans.plan_conversation",
     "plans.plan_conversation_pdf",
+    "plans.plan_conversation_ics",
     "account.account",
     "account.export",
+    "account.reminders",
     "account.delete",
     "account.make_api_token",
     "account.revoke_api_token",
@@ -78,6 +92,7 @@ MANAGER = {
     "team.manager_ratings",
     "team.record",
     "team.conversation_detail",
+    "team.conversation_ics",
     "team.conversation_detail_pdf",
 }
 # Learning and development (and administrators), about their own organisation only:
@@ -221,7 +236,11 @@ def _owner_data(app, client, make_user, login):
     plan_id = int(location.rsplit("/", 1)[1])
     client.post(
         f"/team/plans/{plan_id}/conversations",
-        data={"held_on": ["1", "11", "2026"], "notes": CONVERSATION_NOTE},
+        data={
+            "held_on": ["1", "11", "2026"],
+            "next_on": ["1", "2", "2027"],
+            "notes": CONVERSATION_NOTE,
+        },
     )
     client.post("/logout")
     # everyone else: a practitioner in the same team, a manager of another team, L&D, admin
@@ -268,6 +287,7 @@ def _owner_data(app, client, make_user, login):
             "source": "social_worker",
             "target": "senior_practitioner",
             "training_id": "mba",
+            "fmt": "csv",
         }
     return owner_id, values
 
@@ -299,11 +319,14 @@ def test_anonymous_visitors_are_sent_to_sign_in(app, client, make_user, login):
 
 
 def _snapshot(app, owner_id):
-    from planner.models import Conversation, LocalTraining
+    from planner.models import Conversation, LocalTraining, User
 
     with app.app_context():
         plan = db.session.scalar(sa.select(Plan).filter_by(user_id=owner_id))
+        owner = db.session.get(User, owner_id)
         return (
+            (owner.active, owner.left_on, owner.team_id, owner.line_manager_id),
+            sorted(owner.roles),
             plan.shared,
             plan.private_notes,
             [(i.title, i.status) for i in plan.items],

@@ -18,12 +18,18 @@ from planner.models import (
     PlanItem,
     Profile,
     Rating,
+    ReminderSent,
     ServiceAreaYears,
     User,
 )
 
 
-def delete_account(user: User) -> None:
+def delete_account(
+    user: User,
+    *,
+    action: str = "account.delete",
+    summary: str = "Account and its data deleted",
+) -> None:
     """Delete the user and all their data in one transaction. Done explicitly, table by table,
     rather than left to ON DELETE CASCADE alone, so that what is erased can be read here
     (tests/security/test_erasure.py checks every table that points at an account)."""
@@ -38,6 +44,7 @@ def delete_account(user: User) -> None:
         Rating,
         Profile,
         ApiToken,
+        ReminderSent,
     ):
         db.session.execute(sa.delete(model).where(model.user_id == user.id))
     # Ratings this person gave others stay with their owners, without the author.
@@ -82,10 +89,10 @@ def delete_account(user: User) -> None:
     db.session.add(
         AuditEvent(
             actor_name="Deleted account",
-            action="account.delete",
+            action=action,
             object_type="user",
             object_id=str(user.id),
-            summary="Account and its data deleted",
+            summary=summary,
             organisation_id=user.organisation_id,
         )
     )

@@ -3,7 +3,7 @@ from __future__ import annotations
 import json
 
 import sqlalchemy as sa
-from flask import Response, abort, flash, redirect, render_template, url_for
+from flask import Response, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user, logout_user
 from flask_wtf import FlaskForm
 from govuk_frontend_wtf.wtforms_widgets import GovPasswordInput, GovSubmitInput, GovTextInput
@@ -41,6 +41,7 @@ def export_data(user: User) -> dict:
             "team": user.team.name if user.team else None,
             "line_manager": user.line_manager.name if user.line_manager else None,
             "created_at": user.created_at.isoformat(),
+            "email_reminders": user.reminders,
         },
         "profile": {
             "current_role": profile.current_role,
@@ -136,6 +137,23 @@ def revoke_api_token(token_id: int):
     revoke(row)
     flash(f"Token revoked: {row.name}. Systems using it can no longer sign in.", "success")
     return redirect(url_for("account.account") + "#tokens")
+
+
+@bp.post("/reminders")
+@signed_in
+def reminders():
+    if not FlaskForm().validate_on_submit():  # the CSRF token
+        abort(400)
+    user = db.session.get(User, current_user.id)
+    user.reminders = request.form.get("reminders") == "on"
+    db.session.commit()
+    flash(
+        "You will get email reminders of actions and conversations falling due."
+        if user.reminders
+        else "You will get no more email reminders. Pathways still shows what is due.",
+        "success",
+    )
+    return redirect(url_for("account.account") + "#reminders")
 
 
 @bp.get("/export.json")

@@ -4,4 +4,4 @@ from flask import Blueprint
 
 bp = Blueprint("auth", __name__)
 
-from planner.auth import admin, routes  # noqa: E402,F401
+from planner.auth import admin, reset, routes, sso  # noqa: E402,F401

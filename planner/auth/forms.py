@@ -1,14 +1,19 @@
 from __future__ import annotations
 
+from datetime import date
+
 from flask_wtf import FlaskForm
+from flask_wtf.file import FileField
 from govuk_frontend_wtf.wtforms_widgets import (
     GovCheckboxesInput,
+    GovFileInput,
     GovPasswordInput,
     GovSelect,
     GovSubmitInput,
     GovTextInput,
 )
 from wtforms import (
+    DateField,
     EmailField,
     PasswordField,
     SelectField,
@@ -27,6 +32,7 @@ from wtforms.validators import (
 from zxcvbn import zxcvbn
 
 from planner.models import ORGANISATION_ROLES
+from planner.widgets import DateInput
 
 MIN_PASSWORD = 10  # length over complexity rules (NCSC password guidance)
 MAX_PASSWORD = 200
@@ -156,3 +162,52 @@ class InviteForm(FlaskForm):
     team = SelectField("Team", widget=GovSelect(), coerce=str)
     line_manager = SelectField("Line manager", widget=GovSelect(), coerce=str)
     submit = SubmitField("Make an invitation link", widget=GovSubmitInput())
+
+
+class PersonForm(FlaskForm):
+    """An administrator moves someone: team, line manager, roles. The team and line manager are
+    checked by planner.auth.operations.update_person, which says what is wrong in words."""
+
+    team = SelectField("Team", widget=GovSelect(), coerce=str, validate_choice=False)
+    line_manager = SelectField(
+        "Line manager", widget=GovSelect(), coerce=str, validate_choice=False
+    )
+    roles = SelectMultipleField(
+        "Roles",
+        widget=GovCheckboxesInput(),
+        choices=[(r, ROLE_LABELS[r]) for r in ORGANISATION_ROLES],
+        validators=[DataRequired("Choose at least one role")],
+    )
+    submit = SubmitField("Save changes", widget=GovSubmitInput())
+
+
+class LeaveForm(FlaskForm):
+    """A leaver's last day and who takes on the people they line manage."""
+
+    left_on = DateField(
+        "Last day",
+        widget=DateInput(),
+        format="%d %m %Y",
+        default=date.today,
+        description="For example, 31 3 2027. Today or earlier.",
+        validators=[DataRequired("Enter the last day as day month year")],
+    )
+    successor = SelectField(
+        "Who takes on the people they line manage", widget=GovSelect(), validate_choice=False
+    )
+    submit = SubmitField("Deactivate their account", widget=GovSubmitInput())
+
+    def validate_left_on(self, field):
+        if field.data and field.data > date.today():
+            raise ValidationError(
+                "The last day must be today or earlier: deactivate a leaver on or after it"
+            )
+
+
+class PeopleImportForm(FlaskForm):
+    file = FileField(
+        "CSV or XLSX file",
+        widget=GovFileInput(),
+        description="The first row names the columns. The export below is a ready template.",
+    )
+    submit = SubmitField("Check the file", widget=GovSubmitInput())

@@ -15,6 +15,7 @@ from planner.auth.invitations import (
     invitation_for_token,
 )
 from planner.auth.operations import EmailTaken, create_user
+from planner.auth.sso import end_session_url
 from planner.auth.tokens import user_for_token
 from planner.extensions import db, limiter
 from planner.models import User
@@ -58,6 +59,15 @@ def login():
     if current_user.is_authenticated:
         return redirect(url_for("profile.profile"))
     form = LoginForm()
+    if request.method == "POST" and not current_app.config["PASSWORD_SIGN_IN"]:
+        # Where the organisation's own sign-in is the only way in (leavers are closed there).
+        return render_template(
+            "auth/login.html",
+            form=form,
+            self_registration=False,
+            sso_error="Signing in with a password is switched off here. Sign in with "
+            f"{current_app.config['OIDC_NAME']} instead.",
+        ), 403
     if form.validate_on_submit():
         user = db.session.scalar(
             sa.select(User).filter(sa.func.lower(User.email) == form.email.data.strip().lower())
@@ -81,12 +91,15 @@ def logout():
     # stops working too (planner/sessions.py).
     end_every_session(current_user)
     db.session.commit()
+    # Signed in through the provider: end its session too where it offers that, or the next
+    # person at this browser would be signed straight back in as this one.
+    provider_sign_out = end_session_url()
     logout_user()
     # Drop everything else in the session too (unread messages may name the user's data),
     # so the next person at this browser starts clean.
     session.clear()
     flash("You have signed out.", "success")
-    return redirect(url_for("explore.role_map"))
+    return redirect(provider_sign_out or url_for("explore.role_map"))
 
 
 @bp.route("/register", methods=["GET", "POST"])

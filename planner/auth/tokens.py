@@ -25,8 +25,16 @@ def _serializer() -> URLSafeTimedSerializer:
     return URLSafeTimedSerializer(current_app.config["SECRET_KEY"], salt=SALT)
 
 
-def make_token(user: User) -> str:
-    return _serializer().dumps({"id": user.id, "fp": _fingerprint(user)})
+# A link someone asked for by email (a forgotten password) lasts two hours; a link an
+# administrator hands over (an invitation, a new set-password link) lasts INVITE_MAX_AGE.
+RESET_MAX_AGE = 2 * 60 * 60
+
+
+def make_token(user: User, *, reset: bool = False) -> str:
+    data = {"id": user.id, "fp": _fingerprint(user)}
+    if reset:
+        data["reset"] = 1
+    return _serializer().dumps(data)
 
 
 def user_for_token(token: str) -> User | None:
@@ -35,6 +43,11 @@ def user_for_token(token: str) -> User | None:
         data = _serializer().loads(token, max_age=current_app.config["INVITE_MAX_AGE"])
     except (SignatureExpired, BadSignature):
         return None
+    if isinstance(data, dict) and data.get("reset"):
+        try:
+            _serializer().loads(token, max_age=RESET_MAX_AGE)
+        except (SignatureExpired, BadSignature):
+            return None
     user = db.session.get(User, data.get("id")) if isinstance(data, dict) else None
     if user is None or data.get("fp") != _fingerprint(user):
         return None

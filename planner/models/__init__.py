@@ -23,6 +23,7 @@ from planner.models.people import (
     rebuild_current_ratings,
 )
 from planner.models.plans import ACTION_OWNERS, PLAN_ITEM_KINDS, Conversation, Plan, PlanItem
+from planner.models.reminders import ReminderSent
 
 __all__ = [
     "ROLES",
@@ -49,4 +50,5 @@ __all__ = [
     "OrganisationAnswer",
     "AuditEvent",
     "ApiToken",
+    "ReminderSent",
 ]

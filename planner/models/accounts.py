@@ -100,6 +100,8 @@ class User(UserMixin, db.Model):
     # unlike an email address). Set at the first sign-in through the provider.
     sso_issuer: Mapped[str | None] = mapped_column(sa.String(300))
     sso_subject: Mapped[str | None] = mapped_column(sa.String(255))
+    # Email reminders of actions and conversations falling due; each person can turn them off.
+    reminders: Mapped[bool] = mapped_column(default=True, server_default=sa.true())
     # Sessions carry the generation they began in; signing out, a new password or
     # deactivation moves it on, which ends every session of the person (planner/sessions.py).
     session_generation: Mapped[int] = mapped_column(default=0, server_default="0")

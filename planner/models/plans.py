@@ -117,6 +117,9 @@ class Conversation(db.Model):
         sa.ForeignKey("user_account.id", ondelete="SET NULL")
     )
     held_on: Mapped[date] = mapped_column(sa.Date)
+    # When the next conversation is planned (a reminder goes to both, and either can add it
+    # to their calendar).
+    next_on: Mapped[date | None] = mapped_column(sa.Date)
     notes: Mapped[str] = mapped_column(sa.Text, default="")
     prompts_json: Mapped[str] = mapped_column(sa.Text, default="[]")  # prompt ids used
     created_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=utcnow)

@@ -17,6 +17,7 @@ from planner.catalogue.profile import answers_for_user
 from planner.extensions import db, htmx
 from planner.frameworks import current_version, framework_or_503
 from planner.hardening import attachment
+from planner.mail import plan_title, send
 from planner.models import Conversation, Plan, PlanItem
 from planner.people import person_for
 from planner.permissions import public, signed_in
@@ -289,9 +290,19 @@ def plan_share(plan_id: int):
     except PlanError as exc:
         abort(400, description=str(exc))
     if share:
+        manager = plan.user.line_manager
+        send(
+            manager.email,
+            f"Pathways: {plan.user.name} shared a career plan with you",
+            "plan_shared",
+            name=manager.name,
+            owner=plan.user.name,
+            title=plan_title(plan),
+            link=url_for("team.conversation", plan_id=plan.id, _external=True),
+        )
         flash(
-            f"Shared with {plan.user.line_manager.name}. They can see this plan, your "
-            "self-ratings and your progress, never your private notes.",
+            f"Shared with {manager.name}. They can see this plan, your "
+            "self-ratings and your progress, never your private notes. We have emailed them.",
             "success",
         )
     else:
@@ -335,7 +346,25 @@ def plan_conversation(plan_id: int, conversation_id: int):
     plan = _plan_or_404(plan_id)
     conversation = _conversation_or_404(plan, conversation_id)
     return render_template(
-        "team/record.html", **conversation_record(plan, conversation), viewer="owner"
+        "team/record.html",
+        **conversation_record(plan, conversation),
+        viewer="owner",
+        ics_link=url_for(
+            "plans.plan_conversation_ics", plan_id=plan.id, conversation_id=conversation.id
+        ),
+    )
+
+
+@bp.get("/plans/<int:plan_id>/conversations/<int:conversation_id>.ics")
+@signed_in
+def plan_conversation_ics(plan_id: int, conversation_id: int):
+    from planner.team.views import conversation_ics
+
+    plan = _plan_or_404(plan_id)
+    conversation = _conversation_or_404(plan, conversation_id)
+    manager = conversation.manager
+    return conversation_ics(
+        plan, conversation, with_name=manager.name if manager else "your manager"
     )
 
 

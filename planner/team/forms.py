@@ -64,6 +64,14 @@ class ConversationForm(FlaskForm):
         description="For example, 26 11 2026",
         validators=[DataRequired("Enter the date of the conversation as day month year")],
     )
+    next_on = DateField(
+        "Date of the next conversation (optional)",
+        widget=DateInput(),
+        format="%d %m %Y",
+        description="For example, 26 2 2027. You both get a reminder the week before, and can "
+        "add it to your calendars.",
+        validators=[Optional()],
+    )
     notes = TextAreaField(
         "Notes",
         widget=GovTextArea(),
@@ -77,6 +85,10 @@ class ConversationForm(FlaskForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.prompts.choices = [(p.id, p.text) for p in prompt_index().values()]
+
+    def validate_next_on(self, field):
+        if field.data and self.held_on.data and field.data <= self.held_on.data:
+            raise ValidationError("The next conversation must be after this one")
 
     def validate_prompts(self, field):
         unknown = sorted(set(field.data or ()) - set(prompt_index()))

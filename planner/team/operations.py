@@ -15,7 +15,8 @@ DUE_SOON_DAYS = 30
 
 
 def shared_plan(manager: User, plan_id: int) -> Plan | None:
-    """A plan, only if its owner reports to ``manager`` and has shared it."""
+    """A plan, only if its owner reports to ``manager``, is still with the organisation (not
+    a leaver) and has shared it."""
     return db.session.scalar(
         sa.select(Plan)
         .join(User, User.id == Plan.user_id)
@@ -23,6 +24,7 @@ def shared_plan(manager: User, plan_id: int) -> Plan | None:
             Plan.id == plan_id,
             Plan.shared_at.is_not(None),
             User.line_manager_id == manager.id,
+            User.active.is_(True),
         )
     )
 
@@ -101,12 +103,14 @@ def record_conversation(
     notes: str,
     prompts: list[str],
     actions: list[dict],
+    next_on: date | None = None,
 ) -> Conversation:
     """The conversation and its agreed actions, written together (one commit)."""
     conversation = Conversation(
         plan=plan,
         manager_id=manager.id,
         held_on=held_on,
+        next_on=next_on,
         notes=notes,
         prompts_json=json.dumps(prompts),
     )

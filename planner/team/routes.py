@@ -5,7 +5,9 @@ from flask_login import current_user
 
 from pathways.prompts import conversation_prompts
 from pathways.routes import next_step
+from planner.audit import record as audit_record
 from planner.extensions import db
+from planner.mail import plan_title, send
 from planner.models import Conversation
 from planner.permissions import require_role
 from planner.plans.views import plan_view, plan_view_framework
@@ -17,6 +19,7 @@ from planner.team.operations import (
     shared_plan,
     team_overview,
 )
+from planner.team.views import conversation_ics as ics_for
 from planner.team.views import conversation_pdf, conversation_record, ratings_side_by_side
 
 
@@ -61,6 +64,7 @@ def _conversation_context(plan, ratings_form=None, conversation_form=None) -> di
 @require_role("manager")
 def conversation(plan_id: int):
     plan = _shared_plan_or_404(plan_id)
+    _record_view(plan, "Shared plan and ratings viewed by the line manager")
     return render_template("team/conversation.html", **_conversation_context(plan))
 
 
@@ -102,6 +106,28 @@ def record(plan_id: int):
         notes=(form.notes.data or "").strip(),
         prompts=form.prompts.data or [],
         actions=actions,
+        next_on=form.next_on.data,
+    )
+    member = plan.user
+    send(
+        member.email,
+        "Pathways: your manager recorded a career conversation",
+        "conversation_recorded",
+        name=member.name,
+        manager=current_user.name,
+        held_on=f"{conversation.held_on.day} {conversation.held_on.strftime('%B %Y')}",
+        next_on=(
+            f"{conversation.next_on.day} {conversation.next_on.strftime('%B %Y')}"
+            if conversation.next_on
+            else None
+        ),
+        title=plan_title(plan),
+        link=url_for(
+            "plans.plan_conversation",
+            plan_id=plan.id,
+            conversation_id=conversation.id,
+            _external=True,
+        ),
     )
     flash(
         f"The conversation is recorded with {len(actions)} agreed action"
@@ -125,13 +151,34 @@ def _conversation_or_404(plan, conversation_id: int) -> Conversation:
 def conversation_detail(plan_id: int, conversation_id: int):
     plan = _shared_plan_or_404(plan_id)
     conversation = _conversation_or_404(plan, conversation_id)
+    _record_view(plan, "Conversation record viewed by the line manager")
     return render_template(
-        "team/record.html", **conversation_record(plan, conversation), viewer="manager"
+        "team/record.html",
+        **conversation_record(plan, conversation),
+        viewer="manager",
+        ics_link=url_for("team.conversation_ics", plan_id=plan.id, conversation_id=conversation.id),
     )
+
+
+@bp.get("/team/plans/<int:plan_id>/conversations/<int:conversation_id>.ics")
+@require_role("manager")
+def conversation_ics(plan_id: int, conversation_id: int):
+    plan = _shared_plan_or_404(plan_id)
+    conversation = _conversation_or_404(plan, conversation_id)
+    return ics_for(plan, conversation, with_name=plan.user.name)
 
 
 @bp.get("/team/plans/<int:plan_id>/conversations/<int:conversation_id>.pdf")
 @require_role("manager")
 def conversation_detail_pdf(plan_id: int, conversation_id: int):
     plan = _shared_plan_or_404(plan_id)
-    return conversation_pdf(plan, _conversation_or_404(plan, conversation_id))
+    conversation = _conversation_or_404(plan, conversation_id)
+    _record_view(plan, "Conversation record downloaded by the line manager")
+    return conversation_pdf(plan, conversation)
+
+
+def _record_view(plan, summary: str) -> None:
+    """Someone else's reading of a person's plan or ratings goes in the audit log, so the
+    person (through their administrator) can know who looked."""
+    audit_record("plan.view", "plan", plan.id, summary)
+    db.session.commit()

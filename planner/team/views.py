@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Response
+from flask import Response, abort
 
 from pathways.model import Framework
 from pathways.prompts import conversation_prompts
@@ -70,4 +70,36 @@ def conversation_pdf(plan: Plan, conversation: Conversation) -> Response:
         headers={
             "Content-Disposition": attachment(name),
         },
+    )
+
+
+def conversation_ics(plan: Plan, conversation: Conversation, with_name: str) -> Response:
+    """The next conversation as a calendar invite (an all-day event on its date, as no time is
+    agreed in Pathways), for whoever downloads it. Only names and the role aimed for."""
+    from datetime import timedelta
+
+    from icalendar import Calendar, Event
+
+    from planner.mail import plan_title
+    from planner.models import utcnow
+
+    if conversation.next_on is None:
+        abort(404, description="This conversation has no next date planned.")
+    calendar = Calendar()
+    calendar.add("prodid", "-//Pathways//career conversations//EN")
+    calendar.add("version", "2.0")
+    event = Event()
+    event.add("uid", f"pathways-conversation-{conversation.id}-next@pathways")
+    event.add("dtstamp", utcnow())
+    event.add("dtstart", conversation.next_on)
+    event.add("dtend", conversation.next_on + timedelta(days=1))
+    event.add("summary", f"Career conversation with {with_name}")
+    event.add("description", f"Next career conversation about: {plan_title(plan)}")
+    event.add("transp", "TRANSPARENT")
+    calendar.add_component(event)
+    name = f"career-conversation-{conversation.next_on.isoformat()}.ics"
+    return Response(
+        calendar.to_ical(),
+        mimetype="text/calendar",
+        headers={"Content-Disposition": attachment(name)},
     )

@@ -62,6 +62,18 @@ def _person_everywhere(app, client, make_user, make_org, login) -> int:
         },
     )
     assert "Invitation ready" in invited.get_data(as_text=True)
+    with app.test_request_context():  # a reminder emailed to them about their own action
+        from datetime import date, timedelta
+
+        from planner.models import PlanItem
+        from planner.reminders import send_reminders
+
+        item = db.session.scalar(
+            sa.select(PlanItem).join(Plan).where(Plan.user_id == person).limit(1)
+        )
+        item.due = date.today() + timedelta(days=1)
+        db.session.commit()
+        assert send_reminders(date.today(), 7) == (1, 0)
     with app.app_context():
         from planner.frameworks import current_version, store_framework
 

@@ -65,16 +65,20 @@ def test_a_new_password_ends_every_earlier_session(app, client, make_user, login
 
 
 def test_deactivation_ends_the_persons_sessions_at_once(app, client, make_user, login):
-    from planner.auth.operations import set_active
+    from datetime import date
+
+    from planner.auth.operations import deactivate, reactivate
 
     user_id = make_user()
+    admin_id = make_user("admin@example.org", roles=["admin"])
     login()
     assert client.get("/profile").status_code == 200
     with app.app_context():
-        set_active(db.session.get(User, user_id), False)
+        admin = db.session.get(User, admin_id)
+        deactivate(db.session.get(User, user_id), left_on=date.today(), successor_id=None, by=admin)
     assert _signed_out(client.get("/profile"))
     with app.app_context():  # reactivated: the old cookie still does not come back to life
-        set_active(db.session.get(User, user_id), True)
+        reactivate(db.session.get(User, user_id))
     assert _signed_out(client.get("/profile"))
 
 
