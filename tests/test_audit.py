@@ -118,8 +118,8 @@ def test_the_log_filters_by_person_action_and_date_and_records_who_read_a_plan(
     today = date.today()
     assert "plan.view" in _events_table(client.get(f"/admin/audit?since={today.isoformat()}"))
     past = (today - timedelta(days=3)).isoformat()
-    assert "No events match these filters" in client.get(
-        f"/admin/audit?until={past}"
-    ).get_data(as_text=True)
+    assert "No events match these filters" in client.get(f"/admin/audit?until={past}").get_data(
+        as_text=True
+    )
     unknown = client.get("/admin/audit?person=nobody@example.org").get_data(as_text=True)
     assert "No one in your organisation has the email address nobody@example.org" in unknown
