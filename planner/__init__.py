@@ -61,6 +61,9 @@ def create_app(test_config: dict | None = None) -> Flask:
         RETENTION_DAYS=int(os.environ.get("PATHWAYS_RETENTION_DAYS", "365")),
         # Reminder emails look this many days ahead (planner/reminders.py).
         REMINDER_DAYS=int(os.environ.get("PATHWAYS_REMINDER_DAYS", "7")),
+        # Who runs this deployment, for visitors not signed in to an organisation (the
+        # accessibility statement and privacy notice).
+        OPERATOR_EMAIL=os.environ.get("PATHWAYS_OPERATOR_EMAIL", "").strip(),
         # Single sign-on with OpenID Connect, on when an issuer is set (planner/auth/sso.py).
         OIDC_ISSUER=os.environ.get("PATHWAYS_OIDC_ISSUER", "").strip(),
         OIDC_CLIENT_ID=os.environ.get("PATHWAYS_OIDC_CLIENT_ID", "").strip(),
@@ -251,6 +254,7 @@ def register_blueprints(app: Flask) -> None:
     from planner.explore import bp as explore_bp
     from planner.plans import bp as plans_bp
     from planner.profile import bp as profile_bp
+    from planner.statements import bp as statements_bp
     from planner.team import bp as team_bp
 
     for bp in (
@@ -263,6 +267,7 @@ def register_blueprints(app: Flask) -> None:
         catalogue_bp,
         editor_bp,
         api_bp,
+        statements_bp,
     ):
         app.register_blueprint(bp)
 

@@ -29,7 +29,10 @@ mail = Mail()
 def init_mail(app: Flask) -> None:
     env = os.environ.get
     server = env("PATHWAYS_MAIL_SERVER", "").strip()
-    app.config.setdefault("MAIL_BACKEND", "smtp" if server else "console")
+    # Without a server: printed to the terminal (make run), or kept in memory under tests.
+    app.config.setdefault(
+        "MAIL_BACKEND", "smtp" if server else ("locmem" if app.testing else "console")
+    )
     app.config.setdefault("MAIL_SERVER", server or "localhost")
     app.config.setdefault("MAIL_PORT", int(env("PATHWAYS_MAIL_PORT", "587")))
     app.config.setdefault("MAIL_USE_TLS", env("PATHWAYS_MAIL_USE_TLS", "1") == "1")

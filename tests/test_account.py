@@ -123,3 +123,26 @@ def test_deleting_a_manager_keeps_the_record_without_the_author(app, client, mak
     plan_id = client.get("/account/export.json").json["plans"][0]["id"]
     record = client.get(f"/plans/{plan_id}/conversations/{conversation.id}")
     assert "No longer in Pathways" in record.get_data(as_text=True)
+
+
+def test_someone_without_a_password_deletes_their_account_by_typing_their_email(
+    app, client, make_user, login
+):
+    """People who sign in through their organisation's account have no password to type."""
+    from planner.models import User
+
+    user_id = make_user()
+    login()
+    with app.app_context():
+        user = db.session.get(User, user_id)
+        user.password_hash = None
+        db.session.commit()
+    page = client.get("/account").get_data(as_text=True)
+    assert "Type your email address to confirm" in page and "Enter your password" not in page
+    wrong = client.post("/account/delete", data={"confirm_email": "someone@else.org"})
+    assert wrong.status_code == 400
+    assert "Type your email address exactly to confirm" in wrong.get_data(as_text=True)
+    done = client.post("/account/delete", data={"confirm_email": " PRAC@example.org "})
+    assert done.status_code == 302
+    with app.app_context():
+        assert db.session.get(User, user_id) is None

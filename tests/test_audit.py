@@ -112,6 +112,7 @@ def test_the_log_filters_by_person_action_and_date_and_records_who_read_a_plan(
     login("admin@example.org")
     mine = _events_table(client.get("/admin/audit?person=PRAC@example.org"))
     assert "plan.share" in mine and "Shared plan and ratings viewed by the line manager" in mine
+    assert "Signed in with a password" in mine
     assert mine.count("plan.create") == 1  # not the other person's plan
     views = _events_table(client.get("/admin/audit?action=plan.view"))
     assert "Boss" in views and "plan.create" not in views

@@ -20,7 +20,7 @@ from tests.conftest import answer_profile, fill_user_data, local_item_form, save
 def _populate(app, client, make_user, login):
     """Rows in every table: users and roles, a team, profile, ratings (self and manager),
     training, a shared plan with items, a conversation, local training, framework versions,
-    audit events, an invitation."""
+    audit events, an invitation, a reminder sent."""
     from planner.models import Organisation, Team
 
     with app.app_context():
@@ -43,8 +43,23 @@ def _populate(app, client, make_user, login):
     client.post(plan + "/ratings", data={"vision": "4"})
     client.post(
         plan + "/conversations",
-        data={"held_on": ["1", "11", "2026"], "notes": "n", "actions-0-title": "Agreed"},
+        data={
+            "held_on": ["1", "11", "2026"],
+            "next_on": ["1", "2", "2027"],
+            "notes": "n",
+            "actions-0-title": "Agreed",
+        },
     )
+    with app.test_request_context():  # a reminder sent (the action agreed falls due soon)
+        from datetime import date, timedelta
+
+        from planner.models import PlanItem
+        from planner.reminders import send_reminders
+
+        agreed = db.session.scalar(sa.select(PlanItem).filter_by(title="Agreed"))
+        agreed.due = date.today() + timedelta(days=2)
+        db.session.commit()
+        assert send_reminders(date.today(), 7)[0] >= 1
     client.post("/catalogue/new", data=local_item_form())
     assert answer_profile(client, offer_protected_caseload="yes").status_code == 302
     client.post("/account/tokens", data={"name": "HR system"})

@@ -23,7 +23,7 @@ FORMS = {  # url: field names a browser would send
     "/profile/ratings/vision": ["vision-level"],
     "/profile/training": ["item", "completed_on"],
     "/plans": ["target", "route", "label"],
-    "/account/delete": ["password"],
+    "/account/delete": ["password", "confirm_email"],
     "/admin/users": ["name", "email", "roles", "team", "line_manager"],
     "/catalogue/new": [
         "id",

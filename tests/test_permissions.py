@@ -30,10 +30,13 @@ PUBLIC = {
     "auth.set_password",
     "auth.accept_invitation",
     "auth.forgot_password",
+    "statements.accessibility",
+    "statements.privacy",
     "auth.sso_start",  # single sign-on: off (404) unless configured; tests/test_sso.py
     "auth.sso_callback",
 }
 ADMIN_ONLY = {
+    "statements.contact",
     "auth.users",
     "auth.person",
     "auth.leave",

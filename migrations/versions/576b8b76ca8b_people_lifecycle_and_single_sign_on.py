@@ -1,7 +1,7 @@
 """people lifecycle and single sign-on
 
 - organisation: email domains and identity-provider tenant (set by the deployment), contact
-  details for the accessibility statement and privacy notice.
+  details and lawful basis for the accessibility statement and privacy notice.
 - user_account: leaving date; single sign-on issuer and subject (unique together).
 
 Revision ID: 576b8b76ca8b
@@ -27,6 +27,7 @@ def upgrade():
         batch_op.add_column(sa.Column('sso_tenant', sa.String(length=100), nullable=True))
         batch_op.add_column(sa.Column('contact_email', sa.String(length=254), server_default='', nullable=False))
         batch_op.add_column(sa.Column('data_protection_contact', sa.String(length=500), server_default='', nullable=False))
+        batch_op.add_column(sa.Column('lawful_basis', sa.String(length=1000), server_default='', nullable=False))
         batch_op.create_unique_constraint(batch_op.f('uq_organisation_sso_tenant'), ['sso_tenant'])
 
     with op.batch_alter_table('user_account', schema=None) as batch_op:
@@ -48,6 +49,7 @@ def downgrade():
 
     with op.batch_alter_table('organisation', schema=None) as batch_op:
         batch_op.drop_constraint(batch_op.f('uq_organisation_sso_tenant'), type_='unique')
+        batch_op.drop_column('lawful_basis')
         batch_op.drop_column('data_protection_contact')
         batch_op.drop_column('contact_email')
         batch_op.drop_column('sso_tenant')

@@ -21,11 +21,11 @@ from planner.plans.routes import plan_as_json
 
 
 class DeleteForm(FlaskForm):
-    password = PasswordField(
-        "Enter your password to confirm",
-        widget=GovPasswordInput(),
-        validators=[DataRequired("Enter your password to confirm")],
-    )
+    """Confirmed with the password, or (for people who sign in through their organisation's
+    account, who have none) by typing their email address."""
+
+    password = PasswordField("Enter your password to confirm", widget=GovPasswordInput())
+    confirm_email = StringField("Type your email address to confirm", widget=GovTextInput())
     submit = SubmitField("Delete my account and data", widget=GovSubmitInput())
 
 
@@ -173,9 +173,18 @@ def export():
 def delete():
     form = DeleteForm()
     valid = form.validate_on_submit()
-    if valid and not current_user.check_password(form.password.data):
-        form.password.errors.append("The password is not correct")
-        valid = False
+    if valid and current_user.password_hash:
+        if not form.password.data:
+            form.password.errors.append("Enter your password to confirm")
+            valid = False
+        elif not current_user.check_password(form.password.data):
+            form.password.errors.append("The password is not correct")
+            valid = False
+    elif valid:
+        typed = (form.confirm_email.data or "").strip().lower()
+        if typed != current_user.email.lower():
+            form.confirm_email.errors.append("Type your email address exactly to confirm")
+            valid = False
     if not valid:
         return _account_page(400, form=form)
     user = db.session.get(User, current_user.id)

@@ -76,6 +76,8 @@ def login():
             check_password_hash(_NO_ACCOUNT_HASH, form.password.data)
         elif user.active and user.check_password(form.password.data):
             begin_session(user)
+            record("account.sign_in", "user", user.id, "Signed in with a password", actor=user)
+            db.session.commit()
             return redirect(_safe_next(request.args.get("next")))
         # The same message whether the email exists or not: no account enumeration.
         form.password.errors.append("Enter a correct email address and password")

@@ -48,6 +48,8 @@ class Organisation(db.Model):
     data_protection_contact: Mapped[str] = mapped_column(
         sa.String(500), default="", server_default=""
     )
+    # The lawful basis the organisation, as controller, relies on (its words, for the notice).
+    lawful_basis: Mapped[str] = mapped_column(sa.String(1000), default="", server_default="")
     teams: Mapped[list[Team]] = relationship(
         back_populates="organisation", cascade="all, delete-orphan"
     )

@@ -168,6 +168,7 @@ def test_admin_invites_someone(browser, live_server, live_server_app):
         sign_in(page, live_server, "boss@example.org")
         page.goto(live_server + "/admin/users")
         check_accessibility(page, "admin-users")
+        page.click("summary:has-text('Invite someone')")
         page.fill("#name", "Ina Invited")
         page.fill("#email", "ina@example.org")
         page.select_option("#team", label="North")
