@@ -95,6 +95,7 @@ def test_an_invitation_is_emailed_with_a_link_that_works(app, client, inbox, peo
     assert message["From"] == "pathways@zenith.gov.uk"
     text, html = Inbox.parts(message)
     assert "Bea Boss has invited you to Pathways at Zenith council" in text
+    assert "because Bea Boss invited you to Pathways" in text  # not "you have an account"
     link = re.search(r"http://localhost(/invitations/\S+)", text).group(1)
     assert link in html
     fresh = app.test_client()

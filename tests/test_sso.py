@@ -276,6 +276,51 @@ def test_password_sign_in_can_be_switched_off(make_sso_app, make_user):
     assert signed_in_as(client) is None
 
 
+def test_with_passwords_off_no_link_sets_a_password(app, make_sso_app, make_user):
+    """Registration, set-password links and invitations all lead to the provider instead."""
+    from planner.auth.invitations import invite
+    from planner.auth.tokens import make_token
+
+    east = organisation(app, "East council", domains="east.example")
+    prac = make_user("prac@east.example", organisation_id=east)
+    with app.app_context():
+        before = db.session.get(User, prac).password_hash
+        reset_link = "/set-password/" + make_token(db.session.get(User, prac), reset=True)
+        _, token = invite(
+            east,
+            "Eve Invited",
+            "eve@east.example",
+            ["practitioner"],
+            team_id=None,
+            line_manager_id=None,
+            invited_by=db.session.get(User, prac),
+        )
+    sso_app = make_sso_app(PASSWORD_SIGN_IN=False, SELF_REGISTRATION=True)
+    with sso_app.test_request_context():
+        from flask import render_template
+
+        context = {"name": "Eve", "inviter": "Bea", "organisation": "East", "link": "L"}
+        for part in ("txt", "html"):
+            email = render_template(f"email/invitation.{part}", **context)
+            assert f"sign in with {NAME}".lower() in email.lower() and "password" not in email
+    client = sso_app.test_client()
+    for path, status, says in (
+        ("/register", 404, "there are no passwords to choose"),
+        (reset_link, 404, "this link no longer sets one"),
+        (f"/invitations/{token}", 200, "Sign in with"),
+    ):
+        answer = client.get(path)
+        page = text(answer)
+        assert answer.status_code == status, path
+        assert says in page and 'href="/login/sso"' in page, path
+        assert 'name="password"' not in page, path
+        assert client.post(path, data={"password": "a long new passphrase"}).status_code == status
+    assert "as eve@east.example" in text(client.get(f"/invitations/{token}"))
+    with app.app_context():
+        assert db.session.get(User, prac).password_hash == before
+        assert db.session.scalar(sa.select(User).filter_by(email="eve@east.example")) is None
+
+
 def test_without_a_provider_nothing_changes(client, make_user, login):
     page = text(client.get("/login"))
     assert "Sign in with" not in page and "Or sign in with a password" not in page
@@ -336,6 +381,11 @@ def test_first_sign_in_makes_an_account_in_the_tenants_organisation(app, provide
         "account.sso_provision",
         "Account made at first single sign-on, in the organisation of its tenant",
     ) in audit(app, ada["id"])
+    with app.app_context():  # made by the person signing in, not "the command line"
+        actors = db.session.scalars(
+            sa.select(AuditEvent.actor_name).filter_by(object_type="user", object_id=str(ada["id"]))
+        ).all()
+    assert set(actors) == {"Ada Lovelace"}
 
 
 def test_first_sign_in_by_email_domain_and_a_returning_person_by_subject(app, provider, sso_client):

@@ -138,6 +138,8 @@ def users():
                 inviter=current_user.name,
                 organisation=current_user.organisation.name,
                 link=link,
+                reason=f"{current_user.name} invited you to Pathways, your organisation's "
+                "career pathway planner for social work",
             )
             flash(
                 f"Invitation ready for {invitation.name}. "

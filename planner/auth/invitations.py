@@ -113,6 +113,7 @@ def accept(invitation: Invitation, password: str) -> User:
             team_id=invitation.team_id,
             line_manager_id=invitation.line_manager_id,
             commit=False,
+            by_themselves=True,
         )
     except EmailTaken:
         db.session.rollback()

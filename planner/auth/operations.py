@@ -21,7 +21,11 @@ def create_user(
     team_id=None,
     line_manager_id=None,
     commit: bool = True,
+    by_themselves: bool = False,
 ) -> User:
+    """A new account with an empty profile. The audit log names whoever is signed in as its
+    maker, or the person themselves when ``by_themselves`` (registration, an accepted
+    invitation, a first single sign-on), or else the command line."""
     email = email.strip().lower()
     if db.session.scalar(sa.select(User.id).filter(sa.func.lower(User.email) == email)):
         raise EmailTaken(email)
@@ -43,6 +47,7 @@ def create_user(
         "user",
         user.id,
         f"Account created with roles: {', '.join(sorted(user.roles))}",
+        actor=user if by_themselves else None,
         organisation_id=organisation_id,
     )
     if commit:

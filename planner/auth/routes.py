@@ -104,9 +104,25 @@ def logout():
     return redirect(provider_sign_out or url_for("explore.role_map"))
 
 
+def _passwords_switched_off() -> bool:
+    """PATHWAYS_PASSWORD_SIGN_IN=0 with single sign-on on: no page may set a password."""
+    return not current_app.config["PASSWORD_SIGN_IN"] and bool(current_app.config["OIDC_ISSUER"])
+
+
+def _use_sso(heading: str, message: str, status: int):
+    return render_template("auth/use_sso.html", heading=heading, message=message), status
+
+
 @bp.route("/register", methods=["GET", "POST"])
 @public
 def register():
+    if _passwords_switched_off():
+        return _use_sso(
+            "Sign in with your organisation's account",
+            "Pathways accounts here are made the first time you sign in with "
+            f"{current_app.config['OIDC_NAME']}; there are no passwords to choose.",
+            404,
+        )
     if not current_app.config["SELF_REGISTRATION"]:
         abort(
             404,
@@ -116,7 +132,11 @@ def register():
     if form.validate_on_submit():
         try:
             user = create_user(
-                form.name.data, form.email.data, ["practitioner"], password=form.password.data
+                form.name.data,
+                form.email.data,
+                ["practitioner"],
+                password=form.password.data,
+                by_themselves=True,
             )
         except EmailTaken:
             form.email.errors.append(
@@ -132,6 +152,13 @@ def register():
 @bp.route("/set-password/<token>", methods=["GET", "POST"])
 @public
 def set_password(token: str):
+    if _passwords_switched_off():
+        return _use_sso(
+            "Passwords are switched off",
+            "Signing in with a password is switched off here, so this link no longer sets one. "
+            f"Sign in with {current_app.config['OIDC_NAME']} instead.",
+            404,
+        )
     user = user_for_token(token)
     if user is None:
         abort(
@@ -168,6 +195,15 @@ def accept_invitation(token: str):
     )
     if taken is not None:
         return render_template("auth/invitation_taken.html", invitation=invitation)
+    if _passwords_switched_off():
+        # Signing in with the provider as this address takes the invitation up (auth/sso.py).
+        return _use_sso(
+            "Accept your invitation",
+            f"Sign in with {current_app.config['OIDC_NAME']} as {invitation.email}: your "
+            "Pathways account is made then, with the team, line manager and roles in this "
+            "invitation.",
+            200,
+        )
     form = SetPasswordForm()
     form.personal_words = (invitation.name, invitation.email)
     if form.validate_on_submit():

@@ -329,6 +329,7 @@ def _first_sign_in(identity: Identity, group_roles) -> User:
         team_id=invitation.team_id if invitation else None,
         line_manager_id=invitation.line_manager_id if invitation else None,
         commit=False,
+        by_themselves=True,
     )
     user.sso_issuer, user.sso_subject = identity.issuer, identity.subject
     how = (
