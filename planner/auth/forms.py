@@ -208,6 +208,6 @@ class PeopleImportForm(FlaskForm):
     file = FileField(
         "CSV or XLSX file",
         widget=GovFileInput(),
-        description="The first row names the columns. The export below is a ready template.",
+        description="The first row names the columns. The export above is a ready template.",
     )
     submit = SubmitField("Check the file", widget=GovSubmitInput())
