@@ -212,6 +212,21 @@ def _list(value: str) -> list[str]:
     return [p.strip() for p in parts if p.strip()]
 
 
+def _ids(values: list[str], things: Mapping[str, object]) -> list[str]:
+    """Capabilities or roles named by id or by title, in any case ("Legal and statutory
+    duties" is 'statutory_duties'); a value that is neither stays as it is, to be reported."""
+    index: dict[str, str] = {}
+    for slug, thing in things.items():
+        index.setdefault(slug.lower(), slug)
+        index.setdefault(" ".join(str(getattr(thing, "title", slug)).lower().split()), slug)
+    return [index.get(" ".join(v.lower().split()), v) for v in values]
+
+
+def _word(value: str) -> str:
+    """A kind, mode or status as written by hand: 'Work based' is 'work_based'."""
+    return re.sub(r"[\s-]+", "_", value.strip().lower())
+
+
 def parse_catalogue_csv(
     data: bytes | str, framework: Framework, taken: Iterable[str] = ()
 ) -> list[TrainingItem]:
@@ -291,11 +306,12 @@ def parse_catalogue_csv(
             continue
         fields = {
             **cells,
-            "capabilities": _list(cells.get("capabilities", "")),
-            "roles": _list(cells.get("roles", "")),
+            **{f: _word(cells[f]) for f in ("kind", "mode") if cells.get(f)},
+            "capabilities": _ids(_list(cells.get("capabilities", "")), framework.capabilities),
+            "roles": _ids(_list(cells.get("roles", "")), framework.roles),
             "sw_specific": _flag(cells.get("sw_specific", ""), True),
             "embedded": _flag(cells.get("embedded", ""), False),
-            "status": cells.get("status") or "optional",
+            "status": _word(cells.get("status") or "") or "optional",
         }
         row_problems = item_problems(fields, framework, line=line, taken=seen)
         problems.extend(row_problems)

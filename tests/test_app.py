@@ -177,6 +177,32 @@ def test_migrations_downgrade_to_base_and_upgrade_again(app, client, make_user, 
         } <= tables
 
 
+def test_plan_names_migrate_down_cut_to_40_and_up_keep_120(app, client, make_user, login):
+    """7a41c0de9b12 widens plan.label; going down cuts longer names rather than failing
+    (PostgreSQL refuses to shorten a column holding longer values)."""
+    make_user()
+    login()
+    name = "Quickest, fewest capabilities to develop, without line management"
+    client.post(
+        "/plans",
+        data={
+            "target": "consultant_social_worker",
+            "route": "social_worker,research_practitioner,consultant_social_worker",
+            "label": name,
+        },
+    )
+    with app.app_context():
+        assert db.session.scalar(sa.text("SELECT label FROM plan")) == name
+        db.session.remove()
+        downgrade(revision="d3ee841071b0")
+        assert db.session.scalar(sa.text("SELECT label FROM plan")) == name[:40]
+        db.session.remove()
+        upgrade()
+        db.session.execute(sa.text("UPDATE plan SET label = :name"), {"name": (name * 2)[:120]})
+        db.session.commit()
+        assert db.session.scalar(sa.text("SELECT label FROM plan")) == (name * 2)[:120]
+
+
 UNREACHABLE = [
     "sqlite:////nonexistent-directory/pathways.sqlite",
     "postgresql+psycopg://pathways@127.0.0.1:9/pathways?connect_timeout=2",  # nothing listens

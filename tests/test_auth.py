@@ -43,7 +43,7 @@ def test_email_is_case_insensitive_and_next_is_followed_only_locally(client, mak
         "/login?next=https://evil.example/x",
         data={"email": "prac@example.org", "password": PASSWORD},
     )
-    assert response.headers["Location"] == "/profile"
+    assert response.headers["Location"] == "/planner"  # home: a practitioner with no plan
 
 
 def test_passwords_are_hashed(app, make_user):

@@ -52,6 +52,42 @@ def test_spreadsheet_quirks_are_accepted(framework):
     assert second.roles == ("social_worker", "senior_social_worker")
 
 
+@settings(max_examples=60, deadline=None)
+@given(data=st.data())
+def test_capabilities_and_roles_by_title_or_id_in_any_case(framework, data):
+    """A spreadsheet written by hand names things by title ("Legal and statutory duties"),
+    in any case and spacing; each reads as its id. Kinds and statuses likewise."""
+
+    def written(slug: str, title: str) -> str:
+        text = data.draw(st.sampled_from([slug, title]))
+        cased = "".join(
+            c.upper() if data.draw(st.booleans()) else c.lower() for c in text if c != ";"
+        )
+        return data.draw(st.sampled_from(["", " ", "  "])) + cased.replace(" ", "  ", 1)
+
+    capabilities = data.draw(
+        st.lists(st.sampled_from(sorted(framework.capabilities)), min_size=1, max_size=3)
+    )
+    roles = data.draw(st.lists(st.sampled_from(sorted(framework.roles)), min_size=1, max_size=2))
+    cells = [
+        "; ".join(written(c, framework.capabilities[c].title) for c in capabilities),
+        "; ".join(written(r, framework.roles[r].title) for r in roles),
+    ]
+    row = (
+        f"east_x,Title,{data.draw(st.sampled_from(['Work based', 'work-based', 'WORK_BASED']))},"
+        f'course,"{cells[0]}","{cells[1]}",yes,Optional,no,1 day,,,,'
+    )
+    [item] = parse_catalogue_csv(f"{HEADER}\n{row}\n", framework)
+    assert item.capabilities == tuple(capabilities) and item.roles == tuple(roles)
+    assert item.kind == "work_based" and item.status == "optional"
+
+
+def test_a_name_that_is_neither_id_nor_title_is_still_reported(framework):
+    row = "east_x,Title,training,course,Legal duties,social_worker,yes,optional,no,1 day,,,,"
+    with pytest.raises(CatalogueError, match="there is no capability 'Legal duties'"):
+        parse_catalogue_csv(f"{HEADER}\n{row}\n", framework)
+
+
 def test_windows_1252_files_are_read(framework):
     text = HEADER + "\r\n" + GOOD.replace("free", "£50") + "\r\n"
     items = parse_catalogue_csv(text.encode("cp1252"), framework)

@@ -247,7 +247,7 @@ def test_bad_conversation_input_names_the_field_and_writes_nothing(app, client, 
     login("boss@example.org")
     cases = [
         (
-            {"held_on": ["20", "11", "2026"], "notes": ""},
+            {"held_on": ["20", "11", "2026"], "notes": "", "prompts": ["tool3_2"]},
             "Write some notes or agree at least one action",
         ),
         ({"held_on": ["31", "2", "2026"], "notes": "x"}, "Date of the conversation"),
@@ -277,6 +277,140 @@ def test_bad_conversation_input_names_the_field_and_writes_nothing(app, client, 
     with app.app_context():
         assert db.session.scalar(sa.select(sa.func.count(Conversation.id))) == 0
         assert db.session.scalar(sa.select(sa.func.count(PlanItem.id))) == 0
+
+
+def test_ratings_and_the_record_are_one_form_and_nothing_typed_is_lost(app, client, team, login):
+    """The page's one form: ratings and record saved together; a problem in either keeps
+    both on the page and saves neither; ratings alone make no record."""
+    login("member@example.org")
+    plan_id = _plan(client)
+    client.post(f"/plans/{plan_id}/share", data={"share": "1"})
+    client.post("/logout")
+    login("boss@example.org")
+    url = f"/team/plans/{plan_id}/conversations"
+    page = client.get(f"/team/plans/{plan_id}").get_data(as_text=True)
+    assert page.count('form="conversation-form"') >= 10  # every rating belongs to the form
+    assert page.count("<form") == page.count("</form>")
+
+    def counts():
+        with app.app_context():
+            return tuple(
+                db.session.scalar(sa.select(sa.func.count(model.id)))
+                for model in (Rating, Conversation, PlanItem)
+            )
+
+    # A mistake in the record: neither part is saved, and both are still on the page.
+    bad = client.post(
+        url,
+        data={
+            "vision": "4",
+            "held_on": ["1", "3", "2027"],
+            "next_on": ["1", "2", "2027"],
+            "notes": "Talked about practice education",
+        },
+    )
+    body = bad.get_data(as_text=True)
+    assert bad.status_code == 400 and "The next conversation must be after this one" in body
+    assert re.search(r'<option value="4" selected>', body)
+    assert "Talked about practice education" in body
+    assert counts() == (0, 0, 0)
+    # A mistake in a rating: the record is not saved either, and keeps its text.
+    bad = client.post(url, data={"vision": "9", "held_on": ["1", "3", "2027"], "notes": "Kept"})
+    assert bad.status_code == 400 and "Kept</textarea>" in bad.get_data(as_text=True)
+    assert counts() == (0, 0, 0)
+
+    # Ratings with nothing written in the record: ratings saved, no record made.
+    alone = client.post(url, data={"vision": "4", "held_on": ["1", "3", "2027"]})
+    assert alone.headers["Location"].endswith(f"/team/plans/{plan_id}#ratings")
+    assert "No conversation record was made" in client.get(alone.headers["Location"]).get_data(
+        as_text=True
+    )
+    assert counts() == (1, 0, 0)
+    nothing = client.post(url, data={"vision": "4", "held_on": ["1", "3", "2027"]})
+    assert "Nothing to save" in client.get(nothing.headers["Location"]).get_data(as_text=True)
+
+    # Both together: one save keeps the changed rating and the record with its actions.
+    both = client.post(
+        url,
+        data={
+            "vision": "3",
+            "held_on": ["1", "3", "2027"],
+            "notes": "Agreed a mentor",
+            "actions-0-title": "Find a mentor",
+            "actions-0-kind": "mentoring",
+            "actions-0-owner": "practitioner",
+        },
+    )
+    assert both.status_code == 302
+    shown = client.get(both.headers["Location"]).get_data(as_text=True)
+    assert "recorded with 1 agreed action, on Mo Member&#39;s plan, and 1 rating saved" in shown
+    assert counts() == (2, 1, 1)
+
+
+def test_agreed_actions_have_a_kind_and_count_in_the_iriss_checks(app, client, team, login):
+    """A mentoring action agreed in a conversation counts as mentoring, as one the
+    practitioner adds; a catalogue item chosen names the action."""
+    from pathways.iriss import check_route
+    from pathways.routes import route_from_roles
+    from planner.people import person_for
+    from planner.plans.views import plan_view_framework
+
+    login("member@example.org")
+    plan_id = _plan(client)
+    client.post(f"/plans/{plan_id}/share", data={"share": "1"})
+    client.post("/logout")
+    login("boss@example.org")
+
+    def topic_and_skill():
+        """REC2.a3: both topic- and skill-specific development on the route."""
+        with app.app_context():
+            plan = db.session.get(Plan, plan_id)
+            framework = plan_view_framework(plan.user)
+            route = route_from_roles(framework, plan.route)
+            person = person_for(plan.user, framework, plan)
+            checks = check_route(framework, route, person)
+            return [c.passed for r in checks for c in r.criteria if c.code == "REC2.a3"]
+
+    assert topic_and_skill() == [False]
+    page = client.get(f"/team/plans/{plan_id}").get_data(as_text=True)
+    assert 'id="actions-0-kind"' in page and 'id="actions-0-training_item"' in page
+    response = client.post(
+        f"/team/plans/{plan_id}/conversations",
+        data={
+            "held_on": ["1", "3", "2027"],
+            "actions-0-title": "Meet a mentor monthly",
+            "actions-0-kind": "mentoring",
+            "actions-0-owner": "practitioner",
+            "actions-1-title": "",
+            "actions-1-training_item": "practice_learning_qualification",
+            "actions-1-owner": "practitioner",
+            "actions-2-kind": "made_up",
+        },
+    )
+    assert response.status_code == 400  # an unknown kind is refused, naming the field
+    assert "Kind of action" in response.get_data(as_text=True)
+    response = client.post(
+        f"/team/plans/{plan_id}/conversations",
+        data={
+            "held_on": ["1", "3", "2027"],
+            "actions-0-title": "Meet a mentor monthly",
+            "actions-0-kind": "mentoring",
+            "actions-0-owner": "practitioner",
+            "actions-1-title": "",
+            "actions-1-kind": "training",
+            "actions-1-training_item": "practice_learning_qualification",
+            "actions-1-owner": "practitioner",
+        },
+    )
+    assert response.status_code == 302
+    with app.app_context():
+        items = db.session.scalars(sa.select(PlanItem).order_by(PlanItem.id)).all()
+        assert [(i.kind, i.training_item) for i in items] == [
+            ("mentoring", "mentoring_senior_leaders"),
+            ("training", "practice_learning_qualification"),
+        ]
+        assert items[1].title.startswith("Practice Learning Qualification")
+    assert topic_and_skill() == [True]  # an action typed "other" would not count
 
 
 def test_manager_ratings_reject_levels_off_the_scale(app, client, team, login):

@@ -78,8 +78,18 @@ def test_editing_a_role_makes_a_new_version_and_keeps_the_old(app, editor):
     with app.app_context():
         original = db.session.get(FrameworkVersion, first.id).document
     assert editor.get(f"/framework/versions/{first.id}.yaml").get_data(as_text=True) == original
-    # and it can be made current again
-    response = editor.post(f"/framework/versions/{first.id}/restore", data={"base": second.id})
+    # and it can be made current again, after a confirmation page (one click changes nothing)
+    for asked in (
+        editor.get(f"/framework/versions/{first.id}/restore"),
+        editor.post(f"/framework/versions/{first.id}/restore", data={"base": second.id}),
+    ):
+        page = asked.get_data(as_text=True)
+        assert asked.status_code == 200 and "Make version" in page and "current again?" in page
+        assert f'name="base" value="{second.id}"' in page and "Everyone using Pathways" in page
+        assert _current(app).id == second.id
+    response = editor.post(
+        f"/framework/versions/{first.id}/restore", data={"base": second.id, "confirm": "yes"}
+    )
     assert response.status_code == 302
     assert _current(app).id == first.id and _count(app) == 2
     assert "Senior practitioner (East)" not in editor.get("/roles/senior_practitioner").get_data(
@@ -262,7 +272,9 @@ def test_a_second_editor_working_from_an_old_version_is_refused(app, editor):
     assert "Team manager (first edit)" in editor.get("/roles/team_manager").get_data(as_text=True)
     # restoring from a stale page is refused the same way
     first = count - 1
-    response = editor.post(f"/framework/versions/{first}/restore", data={"base": first})
+    response = editor.post(
+        f"/framework/versions/{first}/restore", data={"base": first, "confirm": "yes"}
+    )
     assert response.status_code == 409
 
 

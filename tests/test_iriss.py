@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import re
 
 from pathways.iriss import audit_framework, check_route, summarise
 from pathways.iriss.base import Criterion
@@ -38,6 +39,35 @@ def test_management_route_fails_for_someone_who_will_not_line_manage(framework):
     )[0]
     rec1 = by_id(check_route(framework, open_route, no_mgmt))[1]
     assert any("avoids line management" in f for f in rec1.findings)
+
+
+def test_the_checks_speak_to_the_owner_and_of_them_to_anyone_else(framework):
+    """Read by the plan's owner the text says "you"; read by their line manager it names
+    the owner, and no finding or action says "you" or "your plan" to the manager."""
+    route = route_from_roles(framework, ["social_worker", "senior_social_worker", "team_manager"])
+    person = Person(
+        "social_worker",
+        line_management=False,
+        extra_hours_per_week=5,
+        plan_items=(PlanItem("mba", None, "planned", None, None),),
+    )
+    own = check_route(framework, route, person)
+    theirs = check_route(framework, route, person, about="Priya Practitioner")
+    own_text = [t for r in own for t in (*r.findings, *r.actions)]
+    their_text = [t for r in theirs for t in (*r.findings, *r.actions)]
+    assert any("You prefer not to line-manage" in t for t in own_text)
+    assert any("Priya Practitioner prefers not to line-manage" in t for t in their_text)
+    assert any("Priya Practitioner already works about 5 extra hours" in t for t in their_text)
+    second_person = re.compile(r"\b(you|your plan|your first year|you prefer)\b", re.IGNORECASE)
+    titles = sorted((i.title for i in framework.training.values()), key=len, reverse=True)
+
+    def without_titles(text: str) -> str:  # "You as a Collaborative Leader" is a course
+        for title in titles:
+            text = text.replace(title, "")
+        return text
+
+    assert [t for t in their_text if second_person.search(without_titles(t))] == []
+    assert [r.status for r in own] == [r.status for r in theirs]  # only the words differ
 
 
 def test_senior_social_worker_step_reports_the_catalogue_gap(framework):

@@ -60,6 +60,7 @@ SIGNED_IN = {  # any signed-in user, acting on their own data only
     "plans.plan_add_item",
     "plans.plan_item_done",
     "plans.plan_delete",
+    "plans.plan_rename",
     "plans.plan_pdf",
     "plans.plan_json",
     "plans.plan_share",

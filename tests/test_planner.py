@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import json
 import re
 from datetime import date
@@ -393,7 +394,16 @@ def test_delete_plan(app, client, make_user, login):
     make_user()
     login()
     location = save_plan(client)
-    assert client.post(f"{location}/delete").status_code == 302
+    # One click on the plan's button only opens the confirmation page (GOV.UK pattern).
+    plan_page = client.get(location).get_data(as_text=True)
+    assert f'href="{location}/delete"' in plan_page
+    for asked in (client.get(f"{location}/delete"), client.post(f"{location}/delete")):
+        page = asked.get_data(as_text=True)
+        assert asked.status_code == 200 and "This cannot be undone" in page
+        assert "Yes, delete this plan" in page and 'name="confirm" value="yes"' in page
+    with app.app_context():
+        assert db.session.scalar(sa.select(sa.func.count()).select_from(Plan)) == 1
+    assert client.post(f"{location}/delete", data={"confirm": "yes"}).status_code == 302
     with app.app_context():
         assert db.session.scalar(sa.select(sa.func.count()).select_from(Plan)) == 0
     assert client.get(location).status_code == 404
@@ -619,3 +629,103 @@ def test_the_planner_without_an_account(client):
     unreachable = client.get("/planner/try?from=cswo&target=student")
     assert unreachable.status_code == 400
     assert "cannot be reached from" in unescape(unreachable.get_data(as_text=True))
+
+
+def test_a_plan_can_be_named_and_renamed_and_its_name_is_never_cut(app, client, make_user, login):
+    make_user()
+    login()
+    long_label = "Quickest, fewest capabilities to develop, without line management"
+    response = client.post(
+        "/plans", data={"target": "consultant_social_worker", "route": ROUTE, "label": long_label}
+    )
+    location = response.headers["Location"]
+    assert f"My plan: {long_label}" in html.unescape(client.get(location).get_data(as_text=True))
+    form = client.get(f"{location}/name").get_data(as_text=True)
+    assert "Name your plan" in form and html.escape(long_label, quote=True) in form
+    empty = client.post(f"{location}/name", data={"name": "  "})
+    assert empty.status_code == 400 and "Enter a name for the plan" in empty.get_data(as_text=True)
+    too_long = client.post(f"{location}/name", data={"name": "x" * 121})
+    assert too_long.status_code == 400 and "under 120 characters" in too_long.get_data(as_text=True)
+    renamed = client.post(f"{location}/name", data={"name": "Practice educator first"})
+    assert renamed.headers["Location"] == location
+    assert "My plan: Practice educator first" in client.get(location).get_data(as_text=True)
+    assert "Practice educator first" in client.get("/plans").get_data(as_text=True)
+    with app.app_context():
+        assert db.session.scalar(sa.select(Plan.label)) == "Practice educator first"
+
+
+def test_saving_a_route_again_offers_the_plan_already_saved(app, client, make_user, login):
+    make_user()
+    login()
+    first = save_plan(client)
+    again = client.post(
+        "/plans", data={"target": "consultant_social_worker", "route": ROUTE, "label": "Quickest"}
+    )
+    page = again.get_data(as_text=True)
+    assert again.status_code == 200 and "You already have this route as a plan" in page
+    assert f'href="{first}"' in page and "Open that plan" in page
+    with app.app_context():
+        assert db.session.scalar(sa.select(sa.func.count(Plan.id))) == 1
+    # Saving a copy on purpose is still possible, from that page's own button.
+    copy = client.post(
+        "/plans",
+        data={"target": "consultant_social_worker", "route": ROUTE, "label": "", "again": "1"},
+    )
+    assert copy.status_code == 302 and copy.headers["Location"] != first
+    with app.app_context():
+        assert db.session.scalar(sa.select(sa.func.count(Plan.id))) == 2
+
+
+def test_a_catalogue_gap_the_plan_answers_is_no_longer_reported(
+    client, make_user, login, framework
+):
+    """Once an item on the plan develops the capability, the step says so instead of
+    reporting that no training develops it."""
+    make_user()
+    login()
+    location = save_plan(client)
+    creativity = framework.capabilities["creativity_innovation"].title
+    gap = f"no training in the catalogue for this role develops {creativity}"
+    assert gap in html.unescape(client.get(location).get_data(as_text=True))
+    item = framework.training["step_into_leadership"]
+    assert "creativity_innovation" in item.capabilities
+    client.post(
+        f"{location}/items",
+        data={"kind": "training", "training_item": item.id, "role": "", "service_area": ""},
+    )
+    page = html.unescape(client.get(location).get_data(as_text=True))
+    assert gap not in page and f"{item.title} develops {creativity}" in page
+
+
+@pytest.mark.parametrize(
+    ("roles", "plans", "home"),
+    [
+        (("admin", "manager"), 0, "/admin/users"),
+        (("ld",), 0, "/coverage"),
+        (("manager", "practitioner"), 0, "/team"),
+        (("practitioner",), 0, "/planner"),
+        (("practitioner",), 1, "/plans/"),
+    ],
+)
+def test_each_role_lands_on_its_own_home_after_signing_in(
+    client, make_user, login, roles, plans, home
+):
+    make_user(roles=roles)
+    login()
+    if plans:
+        save_plan(client)
+        client.post("/logout")
+    response = client.post("/login", data={"email": "prac@example.org", "password": PASSWORD})
+    assert response.headers["Location"].startswith(home)
+    assert client.get("/login").headers["Location"].startswith(home)  # already signed in
+    # A page asked for before signing in still wins.
+    client.post("/logout")
+    asked = client.post(
+        "/login?next=/account", data={"email": "prac@example.org", "password": PASSWORD}
+    )
+    assert asked.headers["Location"] == "/account"
+
+
+def test_a_new_person_without_a_current_role_lands_on_their_profile(client, make_user, login):
+    make_user(current_role=None)
+    assert login().get("/login").headers["Location"] == "/profile"

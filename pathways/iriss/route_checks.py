@@ -31,12 +31,22 @@ class _Context:
         route: Route,
         person: Person | None,
         answers: OrganisationAnswers | None = None,
+        about: str | None = None,
     ):
         self.fw = framework
         self.route = route
         self.person = person
         self.plan = person.plan_items if person else ()
         self.answers = answers or OrganisationAnswers()
+        # Whose plan, when someone else (their line manager) reads the checks: the text then
+        # names them instead of saying "you".
+        self.about = about
+        self.your = f"{about}'s" if about else "your"
+        self.Your = f"{about}'s" if about else "Your"
+
+    def say(self, to_owner: str, to_other: str) -> str:
+        """The owner's wording, or the other reader's (``{name}`` is the owner's name)."""
+        return to_other.format(name=self.about) if self.about else to_owner
 
     def title(self, slug: str) -> str:
         return self.fw.roles[slug].title
@@ -87,7 +97,7 @@ def _every_step(ctx, code, predicate, what, fallback) -> Criterion:
         code,
         False,
         f"Missing {what} at: {ctx.names(lacking)}.",
-        f"Add {what} to your plan ({examples}).",
+        f"Add {what} to {ctx.your} plan ({examples}).",
     )
 
 
@@ -113,8 +123,9 @@ def _open_alternative(ctx: _Context) -> str:
     top = max(fw.roles[o.role].stage for o in reachable)
     names = [ctx.title(o.role) for o in reachable if fw.roles[o.role].stage == top]
     return (
-        f"{ctx.title(target)} is itself a management role. Roles you can reach without line "
-        f"management go as far as {' or '.join(names)}."
+        f"{ctx.title(target)} is itself a management role. Roles "
+        + ctx.say("you", "{name}")
+        + f" can reach without line management go as far as {' or '.join(names)}."
     )
 
 
@@ -127,9 +138,13 @@ def _rec1(ctx: _Context) -> IrissResult:
             Criterion(
                 "REC1.a3",
                 not positional,
-                "The route avoids line management, as you prefer."
+                ctx.say(
+                    "The route avoids line management, as you prefer.",
+                    "The route avoids line management, as {name} prefers.",
+                )
                 if not positional
-                else f"You prefer not to line-manage, but this route passes through {', '.join(map(ctx.title, positional))}.",
+                else ctx.say("You prefer", "{name} prefers")
+                + f" not to line-manage, but this route passes through {', '.join(map(ctx.title, positional))}.",
                 _open_alternative(ctx) if positional else "",
             )
         )
@@ -169,7 +184,7 @@ def _rec1(ctx: _Context) -> IrissResult:
             "The route mixes academic, training, developmental and work-based opportunities."
             if not missing
             else f"The route has no {' or '.join(k.replace('_', '-') for k in missing)} opportunities.",
-            f"Add {' and '.join(k.replace('_', '-') for k in missing)} opportunities to your plan."
+            f"Add {' and '.join(k.replace('_', '-') for k in missing)} opportunities to {ctx.your} plan."
             if missing
             else "",
         )
@@ -187,7 +202,7 @@ def _rec1(ctx: _Context) -> IrissResult:
                 "No step relies only on what one employer offers."
                 if not local_only
                 else f"Only local offers at: {ctx.names(local_only)}; the step may not carry "
-                "over if you change employer.",
+                + ctx.say("over if you change employer.", "over if {name} changes employer."),
                 "Add a national programme or qualification at "
                 + ctx.names(local_only)
                 + " so the step does not depend on one employer.",
@@ -294,7 +309,10 @@ def _rec3(ctx: _Context) -> IrissResult:
                 "The first year has a named practice educator or mentor."
                 if ok
                 else "The first year has no practice educator or first-year mentor.",
-                "Ask for a practice educator for your first year.",
+                ctx.say(
+                    "Ask for a practice educator for your first year.",
+                    "Arrange a practice educator for {name}'s first year.",
+                ),
             )
         )
     criteria.append(_follow_up(ctx))
@@ -381,14 +399,16 @@ def _service_area_match(ctx: _Context) -> list[Criterion]:
         ]
     area = fw.service_areas[person.target_area].title
     if person.target_area in person.areas_experienced:
-        return [Criterion("REC4.a2", True, f"You have worked in, or plan a secondment to, {area}.")]
+        who = ctx.say("You have worked in, or plan", "{name} has worked in, or plans")
+        return [Criterion("REC4.a2", True, f"{who} a secondment to, {area}.")]
     induction = [i.title for i in ctx.step_items(first) if i.has_mode("induction")]
     if induction:
         return [
             Criterion(
                 "REC4.a2",
                 True,
-                f"You have not worked in {area}, but a structured induction comes with the "
+                ctx.say("You have", "{name} has")
+                + f" not worked in {area}, but a structured induction comes with the "
                 f"{role} post: {', '.join(induction)}.",
             )
         ]
@@ -396,7 +416,7 @@ def _service_area_match(ctx: _Context) -> list[Criterion]:
         Criterion(
             "REC4.a2",
             False,
-            f"You would be managing in {area} without having worked there.",
+            ctx.say("You", "{name}") + f" would be managing in {area} without having worked there.",
             f"Plan a secondment to {area} before the {role} post, or agree a structured "
             "induction in it.",
         )
@@ -410,7 +430,7 @@ def _representation(ctx: _Context, senior: list[Step]) -> Criterion:
     invited = ctx.answers.fact("representation_invited")
     action = (
         "Ask for a chance to represent social work in an integrated structure at "
-        f"{ctx.names(senior)}, and add it to your plan."
+        f"{ctx.names(senior)}, and add it to {ctx.your} plan."
     )
     if chances:
         return Criterion(
@@ -427,14 +447,14 @@ def _representation(ctx: _Context, senior: list[Step]) -> Criterion:
         return not_assessed(
             "REC5.a2",
             "Your organisation has not said whether senior social workers are invited to "
-            "represent the profession, and your plan has no such chance.",
+            f"represent the profession, and {ctx.your} plan has no such chance.",
             action,
         )
     return Criterion(
         "REC5.a2",
         False,
         "Your organisation says senior social workers are not invited to represent the "
-        "profession, and your plan has no such chance.",
+        f"profession, and {ctx.your} plan has no such chance.",
         action,
     )
 
@@ -450,7 +470,7 @@ def _follow_up(ctx: _Context) -> Criterion:
         and not ctx.item(p.item).embedded
     ]
     if not formal:
-        return Criterion("REC3.a3", None, "Your plan has no formal course to follow up.")
+        return Criterion("REC3.a3", None, f"{ctx.Your} plan has no formal course to follow up.")
 
     def embeds(item: TrainingItem) -> bool:
         return item.embedded or item.has_mode("supervision", "peer_support")
@@ -462,7 +482,9 @@ def _follow_up(ctx: _Context) -> Criterion:
         if not any(embeds(i) for i in around if i.id != p.item):
             lonely.append(ctx.item(p.item).title)
     if not lonely:
-        return Criterion("REC3.a3", True, "Every formal course on your plan has a follow-up.")
+        return Criterion(
+            "REC3.a3", True, f"Every formal course on {ctx.your} plan has a follow-up."
+        )
     return Criterion(
         "REC3.a3",
         False,
@@ -502,11 +524,12 @@ def _rec5(ctx: _Context) -> IrissResult:
             Criterion(
                 "REC5.a4",
                 not heavy,
-                f"You already work about {person.extra_hours_per_week:g} extra hours a week; planned "
+                ctx.say("You already work", "{name} already works")
+                + f" about {person.extra_hours_per_week:g} extra hours a week; planned "
                 "development would add to that."
                 if heavy
-                else "Planned development fits your declared hours.",
-                "Agree protected time for development in your workload before adding more.",
+                else f"Planned development fits {ctx.your} declared hours.",
+                f"Agree protected time for development in {ctx.your} workload before adding more.",
             )
         )
     senior = [s for s in ctx.route.steps if ctx.fw.roles[s.target].stage >= SENIOR_STAGE]
@@ -609,13 +632,14 @@ def _rec7(ctx: _Context) -> IrissResult:
                 "REC7.a4",
                 bool(shown),
                 (
-                    f"Leadership without a post on your plan: "
+                    f"Leadership without a post on {ctx.your} plan: "
                     f"{', '.join(dict.fromkeys(t for t, _ in shown))}"
                     + (f" ({len(done)} done)." if done else " (none done yet).")
                 )
                 if shown
-                else "Your plan records no leadership shown without a post.",
-                "Record leadership you show without a post on your plan: upskilling "
+                else f"{ctx.Your} plan records no leadership shown without a post.",
+                ctx.say("Record leadership you show", "Record leadership {name} shows")
+                + f" without a post on {ctx.your} plan: upskilling "
                 "colleagues, leading a practice area, sharing a specialism or representing "
                 "the profession.",
             )
@@ -628,9 +652,12 @@ def check_route(
     route: Route,
     person: Person | None = None,
     answers: OrganisationAnswers | None = None,
+    about: str | None = None,
 ) -> list[IrissResult]:
     """The seven Iriss checks on a route and the person's plan items, counting the supports
-    the person's organisation says it offers (``answers``; none: only national ones).
+    the person's organisation says it offers (``answers``; none: only national ones). The text
+    speaks to the plan's owner ("your plan"), or, given their name as ``about``, of them to
+    someone else reading it (their line manager: "Priya's plan").
 
     >>> from pathways.loader import default_framework
     >>> from pathways.routes import find_routes
@@ -639,5 +666,5 @@ def check_route(
     >>> [r.status for r in check_route(fw, route)][1]  # no training for this level (Iriss)
     'missing'
     """
-    ctx = _Context(framework, route, person, answers)
+    ctx = _Context(framework, route, person, answers, about)
     return [check(ctx) for check in (_rec1, _rec2, _rec3, _rec4, _rec5, _rec6, _rec7)]

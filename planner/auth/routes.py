@@ -23,8 +23,8 @@ from planner.permissions import public, signed_in
 from planner.sessions import begin_session, end_every_session
 
 
-def _safe_next(target: str | None) -> str:
-    """Only follow local redirects after signing in."""
+def _safe_next(target: str | None) -> str | None:
+    """Only follow local redirects after signing in (None: go to the person's home)."""
     if (
         target
         and not urlsplit(target).netloc
@@ -32,7 +32,34 @@ def _safe_next(target: str | None) -> str:
         and not target.startswith("//")
     ):
         return target
-    return url_for("profile.profile")
+    return None
+
+
+def home_url(user: User) -> str:
+    """Where signing in lands: administrators their people, L&D their coverage, managers
+    their team; a practitioner their latest plan (its next actions are at the top), or the
+    planner if they have none, or their profile while it says nothing yet."""
+    from planner.models import Plan, Profile
+
+    roles = set(user.roles)
+    if "admin" in roles:
+        return url_for("auth.users")
+    if "ld" in roles:
+        return url_for("catalogue.coverage_page")
+    if "manager" in roles:
+        return url_for("team.team")
+    if "national_editor" in roles and "practitioner" not in roles:
+        return url_for("editor.versions")
+    profile = db.session.get(Profile, user.id)
+    if profile is None or profile.current_role is None:
+        return url_for("profile.profile")
+    latest = db.session.scalar(
+        sa.select(Plan.id)
+        .filter_by(user_id=user.id)
+        .order_by(Plan.updated_at.desc(), Plan.id.desc())
+        .limit(1)
+    )
+    return url_for("plans.plan_detail", plan_id=latest) if latest else url_for("plans.planner")
 
 
 def _login_email_key() -> str:
@@ -57,7 +84,7 @@ _NO_ACCOUNT_HASH = generate_password_hash("no account has this email address")
 )
 def login():
     if current_user.is_authenticated:
-        return redirect(url_for("profile.profile"))
+        return redirect(home_url(current_user))
     form = LoginForm()
     if request.method == "POST" and not current_app.config["PASSWORD_SIGN_IN"]:
         # Where the organisation's own sign-in is the only way in (leavers are closed there).
@@ -78,7 +105,7 @@ def login():
             begin_session(user)
             record("account.sign_in", "user", user.id, "Signed in with a password", actor=user)
             db.session.commit()
-            return redirect(_safe_next(request.args.get("next")))
+            return redirect(_safe_next(request.args.get("next")) or home_url(user))
         # The same message whether the email exists or not: no account enumeration.
         form.password.errors.append("Enter a correct email address and password")
     return render_template(

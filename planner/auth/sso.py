@@ -425,12 +425,12 @@ def _back_to_sign_in(message: str, status: int = 400):
 @public
 def sso_start():
     """Send the browser to the provider, with a fresh state, nonce and PKCE challenge."""
-    from planner.auth.routes import _safe_next  # routes imports this module
+    from planner.auth.routes import _safe_next, home_url  # routes imports this module
 
     if not sso_enabled():
         _not_configured()
     if current_user.is_authenticated:
-        return redirect(url_for("profile.profile"))
+        return redirect(home_url(current_user))
     # One sign-in in flight per browser: unfinished ones would otherwise pile up in the cookie.
     for key in [key for key in session if key.startswith(f"_state_{CLIENT}_")]:
         session.pop(key)
@@ -508,7 +508,9 @@ def sso_callback():
     begin_session(user)
     id_token = token.get("id_token") or ""
     session[SESSION_KEY] = id_token if len(id_token) <= MAX_KEPT_ID_TOKEN else ""
-    return redirect(session.pop(NEXT_KEY, None) or url_for("profile.profile"))
+    from planner.auth.routes import home_url  # routes imports this module
+
+    return redirect(session.pop(NEXT_KEY, None) or home_url(user))
 
 
 def end_session_url() -> str | None:

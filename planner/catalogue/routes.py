@@ -128,6 +128,20 @@ def retire_item(local_id: int):
     return redirect(url_for("catalogue.catalogue") + f"#local-{row.id}")
 
 
+def _import_page(**context):
+    """The import page, with the values each column takes (ids or titles, any case)."""
+    from pathways.catalogue import KINDS, MODES, STATUSES
+
+    return render_template(
+        "catalogue/import.html",
+        framework=framework_or_503(),
+        kinds=KINDS,
+        modes=MODES,
+        statuses=STATUSES,
+        **context,
+    )
+
+
 @bp.route("/catalogue/import", methods=["GET", "POST"])
 @require_role(*LD)
 def import_csv():
@@ -135,11 +149,11 @@ def import_csv():
     org_id = organisation_id_or_403()
     form = ImportForm()
     if request.method == "GET":
-        return render_template("catalogue/import.html", form=form, problems=None)
+        return _import_page(form=form, problems=None)
     upload = request.files.get("file")
     if not form.validate_on_submit() or upload is None or not upload.filename:
         form.file.errors = ["Choose a CSV file to import"]
-        return render_template("catalogue/import.html", form=form, problems=None), 400
+        return _import_page(form=form, problems=None), 400
     data = upload.read()
     try:
         items = parse_catalogue_csv(data, framework)
@@ -148,12 +162,10 @@ def import_csv():
             f"{upload.filename} was not imported: {len(exc.problems)} problem"
             f"{'s' if len(exc.problems) != 1 else ''} found. Nothing has been changed."
         ]
-        return render_template(
-            "catalogue/import.html", form=form, problems=exc.problems, filename=upload.filename
-        ), 400
+        return _import_page(form=form, problems=exc.problems, filename=upload.filename), 400
     if not items:
         form.file.errors = [f"{upload.filename} has a header but no items; nothing to import"]
-        return render_template("catalogue/import.html", form=form, problems=None), 400
+        return _import_page(form=form, problems=None), 400
     created, updated = import_items(org_id, items)
     flash(
         f"Imported {upload.filename}: {created} new item{'s' if created != 1 else ''}, "

@@ -40,7 +40,7 @@ from planner.frameworks import (
     store_framework,
 )
 from planner.hardening import attachment
-from planner.models import FrameworkVersion
+from planner.models import FrameworkVersion, Plan
 from planner.permissions import require_role
 from planner.widgets import STALE_CHECK_MESSAGE
 
@@ -127,13 +127,30 @@ def version_yaml(version_id: int):
     )
 
 
-@bp.post("/framework/versions/<int:version_id>/restore")
+@bp.route("/framework/versions/<int:version_id>/restore", methods=["GET", "POST"])
 @require_role(*EDITORS)
 def restore(version_id: int):
+    """Making an earlier version current changes the framework everyone sees, so the button
+    opens a confirmation page (GOV.UK pattern, no JavaScript) and only its own "Yes" acts."""
     version = _version_or_404(version_id)
     form = RestoreForm()
-    if not form.validate_on_submit():
+    if request.method == "POST" and not form.validate_on_submit():
         abort(400, description=STALE_CHECK_MESSAGE)
+    current = current_version()
+    if request.method == "GET" or request.form.get("confirm") != "yes":
+        if version.is_current:
+            flash(f"Version {version.version} is already current.", "info")
+            return redirect(url_for("editor.versions"))
+        return render_template(
+            "editor/restore.html",
+            version=version,
+            current=current,
+            form=form,
+            base=form.base.data if request.method == "POST" else current.id,
+            plans=db.session.scalar(
+                sa.select(sa.func.count(Plan.id)).where(Plan.framework_version_id == current.id)
+            ),
+        )
     try:
         make_current(version, _base(form))
     except VersionConflict as exc:

@@ -22,7 +22,14 @@ from planner.models.people import (
     ServiceAreaYears,
     rebuild_current_ratings,
 )
-from planner.models.plans import ACTION_OWNERS, PLAN_ITEM_KINDS, Conversation, Plan, PlanItem
+from planner.models.plans import (
+    ACTION_OWNERS,
+    PLAN_ITEM_KINDS,
+    PLAN_NAME_MAX,
+    Conversation,
+    Plan,
+    PlanItem,
+)
 from planner.models.reminders import ReminderSent
 
 __all__ = [
@@ -44,6 +51,7 @@ __all__ = [
     "Plan",
     "PlanItem",
     "PLAN_ITEM_KINDS",
+    "PLAN_NAME_MAX",
     "ACTION_OWNERS",
     "Conversation",
     "LocalTraining",

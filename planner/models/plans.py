@@ -11,7 +11,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from planner.extensions import db
 from planner.models.frameworks import FrameworkVersion, utcnow
 
-__all__ = ["Plan", "PlanItem", "PLAN_ITEM_KINDS", "ACTION_OWNERS", "Conversation"]
+__all__ = ["Plan", "PlanItem", "PLAN_ITEM_KINDS", "PLAN_NAME_MAX", "ACTION_OWNERS", "Conversation"]
 
 # Actions other than catalogue training a plan may carry (issue 3 section 5).
 PLAN_ITEM_KINDS = {
@@ -25,6 +25,8 @@ PLAN_ITEM_KINDS = {
     "other": "Other action",
 }
 
+PLAN_NAME_MAX = 120
+
 # Who carries out an action agreed in a career conversation.
 ACTION_OWNERS = {"practitioner": "Practitioner", "manager": "Line manager"}
 
@@ -37,7 +39,8 @@ class Plan(db.Model):
     )
     target_role: Mapped[str] = mapped_column(sa.String(64))
     route_json: Mapped[str] = mapped_column(sa.Text)  # JSON list of role slugs
-    label: Mapped[str] = mapped_column(sa.String(40), default="")
+    # The plan's name: the planner's route label at first, then whatever its owner calls it.
+    label: Mapped[str] = mapped_column(sa.String(PLAN_NAME_MAX), default="")
     # The service area of the post aimed for, if the person said (Iriss REC4.a2).
     target_area: Mapped[str | None] = mapped_column(sa.String(64))
     framework_version_id: Mapped[int] = mapped_column(sa.ForeignKey("framework_version.id"))

@@ -6,7 +6,7 @@ from wtforms import DateField, HiddenField, SelectField, StringField, SubmitFiel
 from wtforms.validators import DataRequired, Length, Optional
 
 from pathways.model import Framework
-from planner.models import PLAN_ITEM_KINDS
+from planner.models import PLAN_ITEM_KINDS, PLAN_NAME_MAX
 from planner.plans.operations import KIND_ITEMS
 from planner.widgets import DateInput, revision_field
 
@@ -17,6 +17,20 @@ class SavePlanForm(FlaskForm):
     label = HiddenField()
     area = HiddenField()  # the service area of the post, if chosen in the planner
     submit = SubmitField("Save this route as my plan", widget=GovSubmitInput())
+
+
+class PlanNameForm(FlaskForm):
+    name = StringField(
+        "Name of the plan",
+        widget=GovTextInput(),
+        description="For example: Practice educator first, then consultant. Only you, and "
+        "your line manager if you share the plan, see it.",
+        validators=[
+            DataRequired("Enter a name for the plan"),
+            Length(max=PLAN_NAME_MAX, message=f"Keep the name under {PLAN_NAME_MAX} characters"),
+        ],
+    )
+    submit = SubmitField("Save the name", widget=GovSubmitInput())
 
 
 class MarkDoneForm(FlaskForm):

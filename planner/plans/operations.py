@@ -12,7 +12,7 @@ from pathways.model import Framework
 from pathways.routes import route_from_roles
 from planner.audit import record
 from planner.extensions import db
-from planner.models import Plan, PlanItem, User, utcnow
+from planner.models import PLAN_NAME_MAX, Plan, PlanItem, User, utcnow
 
 # A plan action of these kinds counts as the matching catalogue item, so a mentoring
 # arrangement satisfies the Iriss mentoring criterion, a secondment adds a service area, ...
@@ -48,7 +48,7 @@ def save_plan(
         user_id=user.id,
         target_role=target,
         route_json=json.dumps(roles),
-        label=label[:40],
+        label=label.strip()[:PLAN_NAME_MAX],
         framework_version_id=version_id,
         target_area=target_area if target_area in framework.service_areas else None,
     )
@@ -59,9 +59,33 @@ def save_plan(
     return plan
 
 
+def same_route_plan(user: User, target: str, roles: list[str]) -> Plan | None:
+    """The user's plan with exactly this route, if they saved it before."""
+    return db.session.scalar(
+        sa.select(Plan)
+        .filter_by(user_id=user.id, target_role=target, route_json=json.dumps(roles))
+        .order_by(Plan.id)
+        .limit(1)
+    )
+
+
+def rename_plan(plan: Plan, name: str) -> None:
+    plan.label = name.strip()[:PLAN_NAME_MAX]
+    plan.updated_at = utcnow()
+    record("plan.rename", "plan", plan.id, "Plan renamed")  # the name may be personal
+    db.session.commit()
+
+
 def owned_plan(user: User, plan_id: int) -> Plan | None:
     """A plan, only if it belongs to ``user``."""
     return db.session.scalar(sa.select(Plan).filter_by(id=plan_id, user_id=user.id))
+
+
+def catalogue_item_for(framework: Framework, kind: str, training_item: str | None) -> str | None:
+    """The catalogue item a plan action counts as: the one chosen, else the one its kind
+    stands for (KIND_ITEMS); None when neither is in ``framework``."""
+    item_id = training_item or KIND_ITEMS.get(kind)
+    return item_id if item_id in framework.training else None
 
 
 def add_item(
@@ -75,9 +99,7 @@ def add_item(
     service_area: str | None,
     due: date | None,
 ) -> PlanItem:
-    item_id = training_item or KIND_ITEMS.get(kind)
-    if item_id and item_id not in framework.training:
-        item_id = None
+    item_id = catalogue_item_for(framework, kind, training_item)
     if not title:
         title = (
             framework.training[item_id].title if item_id else kind.replace("_", " ").capitalize()

@@ -22,12 +22,20 @@ from planner.models import Conversation, Plan, PlanItem
 from planner.people import person_for
 from planner.permissions import public, signed_in
 from planner.plans import bp
-from planner.plans.forms import MarkDoneForm, PrivateNotesForm, SavePlanForm, item_form_class
+from planner.plans.forms import (
+    MarkDoneForm,
+    PlanNameForm,
+    PrivateNotesForm,
+    SavePlanForm,
+    item_form_class,
+)
 from planner.plans.operations import (
     PlanError,
     add_item,
     delete_plan,
     owned_plan,
+    rename_plan,
+    same_route_plan,
     save_plan,
     set_done,
     set_private_notes,
@@ -174,6 +182,11 @@ def create_plan():
     if person is None or not form.validate_on_submit():
         abort(400, description="Choose a target role and a route before saving a plan.")
     roles = [r for r in form.route.data.split(",") if r]
+    earlier = same_route_plan(current_user, form.target.data, roles)
+    if earlier is not None and request.form.get("again") != "1":
+        return render_template(
+            "plans/already_saved.html", plan=earlier, form=form, framework=framework
+        )
     try:
         plan = save_plan(
             current_user,
@@ -262,17 +275,40 @@ def plan_item_done(plan_id: int, item_id: int):
             framework=plan_view_framework(plan.user),
             done_form=MarkDoneForm(),
             announce=True,
+            oob_progress=True,
         )
     flash(f"{'Done' if item.status == 'done' else 'Marked as not done'}: {item.title}.", "success")
     return redirect(url_for("plans.plan_detail", plan_id=plan.id) + "#actions")
 
 
-@bp.post("/plans/<int:plan_id>/delete")
+@bp.route("/plans/<int:plan_id>/name", methods=["GET", "POST"])
+@signed_in
+def plan_rename(plan_id: int):
+    plan = _plan_or_404(plan_id)
+    form = PlanNameForm(name=plan.label)
+    if form.validate_on_submit():
+        rename_plan(plan, form.name.data)
+        flash(f"The plan is now called \u201c{plan.label}\u201d.", "success")
+        return redirect(url_for("plans.plan_detail", plan_id=plan.id))
+    framework = plan_view_framework(plan.user)
+    return render_template(
+        "plans/rename.html", plan=plan, form=form, framework=framework
+    ), 400 if form.errors else 200
+
+
+@bp.route("/plans/<int:plan_id>/delete", methods=["GET", "POST"])
 @signed_in
 def plan_delete(plan_id: int):
+    """GOV.UK confirmation pattern: the button on the plan opens this page, which says what
+    goes and asks again; only its own "Yes, delete" (confirm=yes) deletes. No JavaScript."""
     plan = _plan_or_404(plan_id)
-    if not MarkDoneForm().validate_on_submit():
+    form = MarkDoneForm()
+    if request.method == "POST" and not form.validate_on_submit():
         abort(400)
+    if request.method == "GET" or request.form.get("confirm") != "yes":
+        return render_template(
+            "plans/delete.html", plan=plan, form=form, framework=plan_view_framework(plan.user)
+        )
     delete_plan(plan)
     flash("The plan is deleted.", "success")
     return redirect(url_for("plans.plan_list"))

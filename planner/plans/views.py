@@ -39,9 +39,10 @@ def _plan_changes(plan: Plan):
     return route_changes(old, framework_or_503(), plan.route)
 
 
-def plan_view(plan: Plan) -> dict:
+def plan_view(plan: Plan, *, for_manager: bool = False) -> dict:
     """A plan as its owner sees it (and a manager, once shared): the route on the current
-    framework, per-step gaps and training, the Iriss cards. Never the private notes."""
+    framework, per-step gaps and training, the Iriss cards. Never the private notes. For the
+    manager, the Iriss text names the owner where it would say "you"."""
     framework = plan_view_framework(plan.user)
     version = current_version()
     person = person_for(plan.user, framework, plan)
@@ -63,7 +64,11 @@ def plan_view(plan: Plan) -> dict:
         "plan_changes": _plan_changes(plan) if changed else [],
         "route": route,
         "route_error": error,
-        "checks": check_route(framework, route, person, answers) if route is not None else [],
+        "checks": check_route(
+            framework, route, person, answers, about=plan.user.name if for_manager else None
+        )
+        if route is not None
+        else [],
         "changed": changed,
         "current_version": version,
         "layout": layout_map(framework),

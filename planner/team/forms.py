@@ -24,7 +24,7 @@ from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
 from pathways.model import Framework
 from pathways.prompts import prompt_index
-from planner.models import ACTION_OWNERS
+from planner.models import ACTION_OWNERS, PLAN_ITEM_KINDS
 from planner.widgets import DateInput
 
 
@@ -37,6 +37,20 @@ class ActionForm(Form):
         validators=[Length(max=300, message="Keep the action under 300 characters")],
     )
     owner = SelectField("Who will do it", widget=GovSelect(), choices=list(ACTION_OWNERS.items()))
+    # Typed, so a mentoring arrangement or a course counts in the Iriss checks like any plan
+    # item (planner/plans/operations.py, KIND_ITEMS).
+    kind = SelectField(
+        "Kind of action",
+        widget=GovSelect(),
+        choices=list(PLAN_ITEM_KINDS.items()),
+        default="other",
+    )
+    training_item = SelectField(
+        "From the catalogue (optional)",
+        widget=GovSelect(),
+        choices=[("", "None: the action as described")],
+        default="",
+    )
     due = DateField(
         "Due date (optional)",
         widget=DateInput(),
@@ -48,11 +62,20 @@ class ActionForm(Form):
     def validate(self, extra_validators=None):
         if not self.owner.data:  # a row the browser left out entirely
             self.owner.data = "practitioner"
+        if not self.kind.data:
+            self.kind.data = "other"
+        if self.training_item.data is None:
+            self.training_item.data = ""
         ok = super().validate(extra_validators)
-        if self.due.data and not (self.title.data or "").strip():
+        if self.due.data and not self.filled:
             self.title.errors = [*self.title.errors, "Describe the action, or clear its due date"]
             return False
         return ok
+
+    @property
+    def filled(self) -> bool:
+        """A row with a description or a catalogue item (a blank row is ignored)."""
+        return bool((self.title.data or "").strip() or self.training_item.data)
 
 
 class ConversationForm(FlaskForm):
@@ -80,11 +103,26 @@ class ConversationForm(FlaskForm):
     )
     prompts = SelectMultipleField("Prompts used", choices=[], validate_choice=False)
     actions = FieldList(FormField(ActionForm), min_entries=3, max_entries=10)
-    submit = SubmitField("Save the conversation record", widget=GovSubmitInput())
+    submit = SubmitField("Save ratings and conversation record", widget=GovSubmitInput())
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, framework: Framework | None = None, **kwargs):
         super().__init__(*args, **kwargs)
         self.prompts.choices = [(p.id, p.text) for p in prompt_index().values()]
+        catalogue = sorted(
+            ((i.id, i.title) for i in framework.training.values()) if framework else (),
+            key=lambda pair: pair[1].lower(),
+        )
+        for action in self.actions:
+            action.training_item.choices = [action.training_item.choices[0], *catalogue]
+
+    def has_record(self) -> bool:
+        """Anything written in the record part (the date alone, filled in for you, is not)."""
+        return bool(
+            (self.notes.data or "").strip()
+            or self.prompts.data
+            or self.next_on.data
+            or any(a.form.filled for a in self.actions)
+        )
 
     def validate_next_on(self, field):
         if field.data and self.held_on.data and field.data <= self.held_on.data:
@@ -99,8 +137,9 @@ class ConversationForm(FlaskForm):
 
     def validate(self, extra_validators=None):
         ok = super().validate(extra_validators)
-        has_action = any((a.title.data or "").strip() for a in self.actions)
-        if ok and not has_action and not (self.notes.data or "").strip():
+        has_action = any(a.form.filled for a in self.actions)
+        # Prompts or a next date alone make no record; nothing at all is ratings only.
+        if ok and self.has_record() and not has_action and not (self.notes.data or "").strip():
             self.notes.errors = [
                 *self.notes.errors,
                 "Write some notes or agree at least one action",

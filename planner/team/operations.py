@@ -64,7 +64,9 @@ def team_overview(manager: User) -> tuple[list[dict], int]:
     return rows, sum(1 for u in reports if u.id not in sharing)
 
 
-def record_manager_ratings(member: User, manager: User, levels: dict[str, int]) -> int:
+def record_manager_ratings(
+    member: User, manager: User, levels: dict[str, int], *, commit: bool = True
+) -> int:
     """Store the manager's view of each capability whose level changed; returns how many.
     Ratings are never updated in place, so the history keeps who rated what and when."""
     from planner.people import latest_ratings
@@ -91,7 +93,8 @@ def record_manager_ratings(member: User, manager: User, levels: dict[str, int]) 
             f"Line manager rated {len(changed)} capabilities",
             actor=manager,
         )
-    db.session.commit()
+    if commit:
+        db.session.commit()
     return len(changed)
 
 
@@ -105,7 +108,14 @@ def record_conversation(
     actions: list[dict],
     next_on: date | None = None,
 ) -> Conversation:
-    """The conversation and its agreed actions, written together (one commit)."""
+    """The conversation and its agreed actions, written together (one commit, with anything else the caller added uncommitted, such as the manager's
+    ratings). Each action
+    is ``{"title", "owner", "due", "kind", "training_item"}``: a catalogue item, or a kind that
+    stands for one (mentoring, secondment, ...), counts in the Iriss checks like any plan item."""
+    from planner.plans.operations import catalogue_item_for
+    from planner.plans.views import plan_view_framework
+
+    framework = plan_view_framework(plan.user)
     conversation = Conversation(
         plan=plan,
         manager_id=manager.id,
@@ -117,10 +127,12 @@ def record_conversation(
     db.session.add(conversation)
     db.session.flush()
     for action in actions:
+        kind = action.get("kind") or "other"
         db.session.add(
             PlanItem(
                 plan=plan,
-                kind="other",
+                kind=kind,
+                training_item=catalogue_item_for(framework, kind, action.get("training_item")),
                 title=action["title"],
                 owner=action["owner"],
                 due=action["due"],

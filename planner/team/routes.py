@@ -40,7 +40,7 @@ def _shared_plan_or_404(plan_id: int):
 
 
 def _conversation_context(plan, ratings_form=None, conversation_form=None) -> dict:
-    context = plan_view(plan)
+    context = plan_view(plan, for_manager=True)
     framework = context["framework"]
     person = context["person"]
     next_role = next_step(plan.route, person.current_role if person else None)
@@ -55,7 +55,7 @@ def _conversation_context(plan, ratings_form=None, conversation_form=None) -> di
         "next_role": next_role,
         "ratings": rows,
         "ratings_form": ratings_form,
-        "form": conversation_form or ConversationForm(),
+        "form": conversation_form or ConversationForm(framework=framework),
         "prompt_groups": conversation_prompts(),
     }
 
@@ -89,17 +89,41 @@ def manager_ratings(plan_id: int):
 @bp.post("/team/plans/<int:plan_id>/conversations")
 @require_role("manager")
 def record(plan_id: int):
+    """The conversation page's one form: the manager's ratings, the record and its agreed
+    actions, checked together and saved together, so nothing typed on the page is lost.
+    Ratings alone (nothing written in the record) are saved without making a record."""
     plan = _shared_plan_or_404(plan_id)
-    form = ConversationForm()
-    if not form.validate_on_submit():
-        context = _conversation_context(plan, conversation_form=form)
+    framework = plan_view_framework(plan.user)
+    ratings_form = manager_ratings_form_class(plan_view_framework())()
+    form = ConversationForm(framework=framework)
+    ratings_ok = ratings_form.validate_on_submit()
+    if not (form.validate_on_submit() and ratings_ok):
+        context = _conversation_context(plan, ratings_form=ratings_form, conversation_form=form)
         return render_template("team/conversation.html", **context), 400
+    if not form.has_record():
+        count = record_manager_ratings(plan.user, current_user, ratings_form.levels())
+        flash(
+            f"Saved {count} rating{'s' if count != 1 else ''}; {plan.user.name} can see them. "
+            "No conversation record was made: nothing was written in it."
+            if count
+            else "Nothing to save: no rating changed and nothing was written in the record.",
+            "success" if count else "info",
+        )
+        return redirect(url_for("team.conversation", plan_id=plan.id) + "#ratings")
     actions = [
-        {"title": a.title.data.strip(), "owner": a.owner.data, "due": a.due.data}
+        {
+            "title": (a.title.data or "").strip()
+            or (framework.training[a.training_item.data].title if a.training_item.data else ""),
+            "owner": a.owner.data,
+            "due": a.due.data,
+            "kind": a.kind.data,
+            "training_item": a.training_item.data or None,
+        }
         for a in form.actions
-        if (a.title.data or "").strip()
+        if a.form.filled
     ]
-    conversation = record_conversation(
+    rated = record_manager_ratings(plan.user, current_user, ratings_form.levels(), commit=False)
+    conversation = record_conversation(  # commits the ratings with the record
         plan,
         current_user,
         held_on=form.held_on.data,
@@ -131,7 +155,10 @@ def record(plan_id: int):
     )
     flash(
         f"The conversation is recorded with {len(actions)} agreed action"
-        f"{'s' if len(actions) != 1 else ''}; they are on {plan.user.name}'s plan.",
+        f"{'s' if len(actions) != 1 else ''}"
+        + (f", on {plan.user.name}'s plan" if actions else "")
+        + (f", and {rated} rating{'s' if rated != 1 else ''} saved" if rated else "")
+        + ".",
         "success",
     )
     return redirect(

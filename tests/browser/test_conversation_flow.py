@@ -65,10 +65,11 @@ def test_full_career_conversation(page, live_server, pair):
     assert page.locator(".app-card").count() == 7
     check_accessibility(page, "conversation")
 
-    # Manager ratings, saved with the page's own form.
+    # Manager ratings alone: the button beside them saves them and makes no record.
     page.select_option("#vision", "4")
-    page.click("button:has-text('Save my ratings')")
+    page.locator("button:has-text('Save ratings and conversation record')").first.click()
     page.locator(".govuk-notification-banner:has-text('Saved 1 rating')").wait_for()
+    assert "No conversation record was made" in page.content()
     assert page.locator("#cap-vision").count() == 1
 
     # Prompts, notes and two agreed actions (keyboard: the details open with Enter). GOV.UK
@@ -85,9 +86,12 @@ def test_full_career_conversation(page, live_server, pair):
     page.fill("#actions-0-due-month", "5")
     page.fill("#actions-0-due-year", "2027")
     page.fill("#actions-1-title", "Find a practice educator mentor")
+    page.select_option("#actions-1-kind", "mentoring")
     page.select_option("#actions-1-owner", "manager")
-    page.click("button:has-text('Save the conversation record')")
-    page.locator("h1:has-text('Max Member')").wait_for()
+    # A rating changed up the page is saved with the record (one form: nothing lost).
+    page.select_option("#vision", "3")
+    page.locator("button:has-text('Save ratings and conversation record')").last.click()
+    page.locator(".govuk-notification-banner:has-text('and 1 rating saved')").wait_for()
     assert "Apply for the PLQ" in page.content() and "Active listening" in page.content()
     check_accessibility(page, "conversation-record")
     _sign_out(page)

@@ -95,7 +95,7 @@ def test_no_page_scrolls_sideways_on_a_phone_and_axe_passes_everywhere(browser, 
         context = browser.new_context(viewport=PHONE)
         page = context.new_page()
         if email:
-            page.goto(demo_server + "/login")
+            page.goto(demo_server + "/login?next=/profile")
             page.fill("#email", email)
             page.fill("#password", DEMO_PASSWORD)
             page.click("button:has-text('Sign in')")

@@ -131,7 +131,10 @@ def test_framework_edit_history_compare_and_restore(page, live_server, national_
     assert "typical years" in page.locator("main").inner_text()
     check_accessibility(page, "framework-compare")
     page.goto(live_server + "/framework")
-    page.locator("button:has-text('Make current')").first.click()
+    page.locator("a:has-text('Make current')").first.click()
+    page.locator("h1:has-text('current again?')").wait_for()  # a confirmation page first
+    check_accessibility(page, "framework-restore-confirm")
+    page.locator("button:has-text('Yes, make version')").click()
     page.locator(".govuk-notification-banner:has-text('is current again')").wait_for()
     page.click("a:has-text('Import a framework file')")
     check_accessibility(page, "framework-import")
@@ -148,7 +151,7 @@ def test_insight_with_enough_staff_to_show(page, live_server, live_server_app):
     page.fill("#email", "ld@demo.pathways")
     page.fill("#password", DEMO_PASSWORD)
     page.click("button:has-text('Sign in')")
-    page.wait_for_url("**/profile")
+    page.wait_for_url("**/coverage")  # L&D's home after signing in
     page.goto(live_server + "/insight")
     assert page.locator("svg.app-heatmap").count() == 2
     assert page.locator("svg.app-heatmap .suppressed").count() >= 1

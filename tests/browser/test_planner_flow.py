@@ -36,7 +36,7 @@ def practitioner(live_server_app):
 
 
 def sign_in(page, live_server, email, axe=True):
-    page.goto(live_server + "/login")
+    page.goto(live_server + "/login?next=/profile")  # each role's own home is tested apart
     if axe:  # axe needs JavaScript in the page
         check_accessibility(page, "sign-in")
     page.fill("#email", email)
@@ -98,6 +98,10 @@ def test_full_planning_journey(page, live_server, practitioner, tmp_path):
     assert "0 of 1 action done" in page.locator("#progress").inner_text()
     page.locator("button:has-text('Mark done')").first.click()
     page.locator("td strong.govuk-tag--green:has-text('Done')").wait_for()
+    # The count and the bar follow at once, without a reload (they once stayed stale).
+    page.locator("#progress:has-text('1 of 1 action done')").wait_for()
+    assert page.locator("progress").get_attribute("value") == "1"
+    assert page.locator("#plan-progress").count() == 1
     page.reload()
     assert "1 of 1 action done" in page.locator("#progress").inner_text()
     check_accessibility(page, "plan-progress")

@@ -33,7 +33,7 @@ def chooser(live_server_app):
 
 
 def _sign_in(page, live_server, email):
-    page.goto(live_server + "/login")
+    page.goto(live_server + "/login?next=/profile")
     page.fill("#email", email)
     page.fill("#password", PASSWORD)
     page.click("button:has-text('Sign in')")
