@@ -433,3 +433,51 @@ def test_the_ratings_page_title_is_plain_text(client, team, login):
     title = page[page.index("<title>") : page.index("</title>")]
     assert title == "<title>Rate your capabilities – Pathways"
     assert page.count('id="manager-ratings"') == 1
+
+
+def test_the_practitioner_acknowledges_a_record_and_comments_and_the_manager_sees_it(
+    app, client, team, login
+):
+    login("member@example.org")
+    plan_id = _plan(client)
+    client.post(f"/plans/{plan_id}/share", data={"share": "1"})
+    client.post("/logout")
+    login("boss@example.org")
+    recorded = client.post(
+        f"/team/plans/{plan_id}/conversations",
+        data={"held_on": ["1", "3", "2027"], "notes": "Agreed to try practice education"},
+    )
+    manager_view = recorded.headers["Location"]
+    conversation_id = int(manager_view.rsplit("/", 1)[1])
+    assert "has not acknowledged this record yet" in client.get(manager_view).get_data(as_text=True)
+    respond = f"/plans/{plan_id}/conversations/{conversation_id}/response"
+    # The manager cannot answer for the practitioner.
+    assert client.post(respond, data={"comment": "Fine by me"}).status_code == 404
+    client.post("/logout")
+
+    login("member@example.org")
+    own_view = f"/plans/{plan_id}/conversations/{conversation_id}"
+    page = client.get(own_view).get_data(as_text=True)
+    assert "Acknowledge this record" in page and "does not say you agree" in page
+    too_long = client.post(respond, data={"comment": "x" * 5001})
+    assert too_long.status_code == 400
+    assert "Keep your comment under 5,000 characters" in too_long.get_data(as_text=True)
+    with app.app_context():
+        assert db.session.get(Conversation, conversation_id).acknowledged_at is None
+    done = client.post(respond, data={"comment": "I would rather start with shadowing."})
+    assert done.status_code == 302
+    page = client.get(own_view).get_data(as_text=True)
+    assert "You have acknowledged the record. Bea Boss can see that, and your comment." in page
+    assert "Change your comment" in page and "Save my comment" in page
+    client.post("/logout")
+
+    login("boss@example.org")
+    page = client.get(manager_view).get_data(as_text=True)
+    assert "Mo Member acknowledged this record on" in page
+    assert "I would rather start with shadowing." in page
+    team_page = client.get(f"/team/plans/{plan_id}").get_data(as_text=True)
+    assert "Acknowledged, with a comment" in team_page
+    with app.app_context():
+        conversation = db.session.get(Conversation, conversation_id)
+        assert conversation.practitioner_comment == "I would rather start with shadowing."
+        assert conversation.notes == "Agreed to try practice education"  # the record unchanged

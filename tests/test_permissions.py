@@ -68,6 +68,7 @@ SIGNED_IN = {  # any signed-in user, acting on their own data only
     "plans.plan_conversation",
     "plans.plan_conversation_pdf",
     "plans.plan_conversation_ics",
+    "plans.plan_conversation_response",
     "account.account",
     "account.export",
     "account.reminders",

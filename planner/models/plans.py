@@ -125,6 +125,11 @@ class Conversation(db.Model):
     next_on: Mapped[date | None] = mapped_column(sa.Date)
     notes: Mapped[str] = mapped_column(sa.Text, default="")
     prompts_json: Mapped[str] = mapped_column(sa.Text, default="[]")  # prompt ids used
+    # The practitioner's side: a comment (what they add or see differently) and when they
+    # acknowledged the record (that they have read it, not that they agree).
+    practitioner_comment: Mapped[str] = mapped_column(sa.Text, default="", server_default="")
+    comment_at: Mapped[datetime | None] = mapped_column(sa.DateTime(timezone=True))
+    acknowledged_at: Mapped[datetime | None] = mapped_column(sa.DateTime(timezone=True))
     created_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=utcnow)
 
     plan: Mapped[Plan] = relationship(back_populates="conversations")

@@ -33,6 +33,17 @@ class PlanNameForm(FlaskForm):
     submit = SubmitField("Save the name", widget=GovSubmitInput())
 
 
+class ConversationResponseForm(FlaskForm):
+    comment = TextAreaField(
+        "Your comment (optional)",
+        widget=GovTextArea(),
+        description="Anything you would add, or see differently. Your line manager reads it "
+        "with the record.",
+        validators=[Length(max=5000, message="Keep your comment under 5,000 characters")],
+    )
+    submit = SubmitField("Acknowledge the record", widget=GovSubmitInput())
+
+
 class MarkDoneForm(FlaskForm):
     pass
 

@@ -76,6 +76,24 @@ def rename_plan(plan: Plan, name: str) -> None:
     db.session.commit()
 
 
+def respond_to_conversation(conversation, comment: str) -> None:
+    """The practitioner acknowledges a record of their conversation, with a comment or none;
+    again later, the comment is replaced and the first acknowledgement's date kept."""
+    now = utcnow()
+    comment = comment.strip()
+    if comment != conversation.practitioner_comment:
+        conversation.practitioner_comment = comment
+        conversation.comment_at = now if comment else None
+    conversation.acknowledged_at = conversation.acknowledged_at or now
+    record(
+        "conversation.respond",
+        "plan",
+        conversation.plan_id,
+        "Practitioner acknowledged a conversation record" + (", with a comment" if comment else ""),
+    )
+    db.session.commit()
+
+
 def owned_plan(user: User, plan_id: int) -> Plan | None:
     """A plan, only if it belongs to ``user``."""
     return db.session.scalar(sa.select(Plan).filter_by(id=plan_id, user_id=user.id))

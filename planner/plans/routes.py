@@ -23,6 +23,7 @@ from planner.people import person_for
 from planner.permissions import public, signed_in
 from planner.plans import bp
 from planner.plans.forms import (
+    ConversationResponseForm,
     MarkDoneForm,
     PlanNameForm,
     PrivateNotesForm,
@@ -35,6 +36,7 @@ from planner.plans.operations import (
     delete_plan,
     owned_plan,
     rename_plan,
+    respond_to_conversation,
     same_route_plan,
     save_plan,
     set_done,
@@ -378,7 +380,7 @@ def _conversation_or_404(plan: Plan, conversation_id: int) -> Conversation:
 
 @bp.get("/plans/<int:plan_id>/conversations/<int:conversation_id>")
 @signed_in
-def plan_conversation(plan_id: int, conversation_id: int):
+def plan_conversation(plan_id: int, conversation_id: int, response_form=None):
     plan = _plan_or_404(plan_id)
     conversation = _conversation_or_404(plan, conversation_id)
     return render_template(
@@ -388,6 +390,29 @@ def plan_conversation(plan_id: int, conversation_id: int):
         ics_link=url_for(
             "plans.plan_conversation_ics", plan_id=plan.id, conversation_id=conversation.id
         ),
+        response_form=response_form
+        or ConversationResponseForm(comment=conversation.practitioner_comment),
+    )
+
+
+@bp.post("/plans/<int:plan_id>/conversations/<int:conversation_id>/response")
+@signed_in
+def plan_conversation_response(plan_id: int, conversation_id: int):
+    """The practitioner's side of the record: acknowledge it, and comment if they wish."""
+    plan = _plan_or_404(plan_id)
+    conversation = _conversation_or_404(plan, conversation_id)
+    form = ConversationResponseForm()
+    if not form.validate_on_submit():
+        return plan_conversation(plan_id, conversation_id, response_form=form), 400
+    respond_to_conversation(conversation, form.comment.data or "")
+    manager = conversation.manager.name if conversation.manager else "your line manager"
+    flash(
+        f"You have acknowledged the record. {manager} can see that"
+        + (", and your comment." if conversation.practitioner_comment else "."),
+        "success",
+    )
+    return redirect(
+        url_for("plans.plan_conversation", plan_id=plan.id, conversation_id=conversation.id)
     )
 
 

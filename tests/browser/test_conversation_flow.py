@@ -109,6 +109,16 @@ def test_full_career_conversation(page, live_server, pair):
     page.click("#conversations + ul a")
     page.locator("text=Interested in practice education").wait_for()
     check_accessibility(page, "conversation-record-practitioner")
+    # The practitioner answers: a comment and the acknowledgement, by keyboard.
+    page.locator("#comment").focus()
+    page.keyboard.type("Happy with this; shadowing first would help.")
+    page.keyboard.press("Tab")
+    page.keyboard.press("Enter")
+    page.locator(
+        ".govuk-notification-banner:has-text('You have acknowledged the record')"
+    ).wait_for()
+    assert page.locator("strong.govuk-tag:has-text('Acknowledged')").count() == 1
+    check_accessibility(page, "conversation-record-acknowledged")
 
     # Withdraw: the manager can no longer open it.
     page.goto(plan_url)
