@@ -33,7 +33,7 @@ from datetime import date, datetime
 
 import sqlalchemy as sa
 
-from pathways.catalogue import from_spreadsheet, spreadsheet_safe
+from pathways.catalogue import from_spreadsheet
 from planner.audit import record
 from planner.extensions import db
 from planner.models import ORGANISATION_ROLES, Invitation, Organisation, Team, User
@@ -550,19 +550,6 @@ def export_people(organisation_id: int, fmt: str) -> bytes:
         ]
         for u in people
     ]
-    if fmt == "xlsx":
-        from openpyxl import Workbook
+    from planner.spreadsheets import table_bytes
 
-        book = Workbook(write_only=True)
-        sheet = book.create_sheet("People")
-        sheet.append(list(COLUMNS))
-        for row in rows:
-            sheet.append([spreadsheet_safe(v) for v in row])
-        out = io.BytesIO()
-        book.save(out)
-        return out.getvalue()
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow(COLUMNS)
-    writer.writerows([[spreadsheet_safe(v) for v in row] for row in rows])
-    return out.getvalue().encode("utf-8")
+    return table_bytes(COLUMNS, rows, fmt, sheet="People")

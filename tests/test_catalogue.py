@@ -330,6 +330,14 @@ def test_exports_hold_national_and_local_items(framework, client, ld):
     assert lines[0] == ",".join((*COLUMNS, "catalogue"))
     assert sum(line.endswith(",organisation") for line in lines) == 1
     assert len(lines) == 1 + len(framework.training) + 1
+    import io
+
+    from openpyxl import load_workbook
+
+    book = load_workbook(io.BytesIO(client.get("/catalogue.xlsx").data), read_only=True)
+    rows = [list(r) for r in book.worksheets[0].iter_rows(values_only=True)]
+    assert rows[0] == [*COLUMNS, "catalogue"] and len(rows) == len(lines)
+    assert sum(r[-1] == "organisation" for r in rows) == 1
     data = json.loads(client.get("/catalogue.json").get_data(as_text=True))
     assert {d["catalogue"] for d in data} == {"framework", "organisation"}
     assert next(d for d in data if d["catalogue"] == "organisation")["capabilities"] == [

@@ -167,6 +167,62 @@ def test_insight_counts_people_and_never_names_them(app, client, make_user, logi
     )
 
 
+def _sheet(response) -> list[list]:
+    """The rows of a downloaded XLSX's only sheet."""
+    import io
+
+    from openpyxl import load_workbook
+
+    assert response.mimetype.endswith("spreadsheetml.sheet")
+    book = load_workbook(io.BytesIO(response.data), read_only=True)
+    [sheet] = book.worksheets
+    return [list(row) for row in sheet.iter_rows(values_only=True)]
+
+
+def test_insight_downloads_hold_the_page_figures_and_hide_small_groups(
+    app, client, make_user, login, org
+):
+    _staff(app, make_user, client, login, org, 6)
+    login("ld@example.org")
+    page = client.get("/insight").get_data(as_text=True)
+    assert 'href="/insight.csv"' in page and 'href="/insight.xlsx"' in page
+    csv_text = client.get("/insight.csv").get_data(as_text=True)
+    rows = _sheet(client.get("/insight.xlsx"))
+    assert rows[0] == ["table", "row", "people in the row", "column", "figure"]
+    assert ["People below their current role's level", "North", 6, "Vision", 6] in rows
+    assert "People below their current role's level,North,6,Vision,6" in csv_text
+    assert len(csv_text.strip().split("\r\n")) == len(rows)  # the same table in both
+    assert "Secret Name" not in csv_text and "@example.org" not in csv_text
+    # a figure for fewer than five people is hidden in the file as on the page
+    assert all(
+        isinstance(r[4], int) and (r[4] == 0 or r[4] >= 5) or r[4] == "fewer than 5"
+        for r in rows[1:]
+    )
+
+
+def test_the_insight_download_with_fewer_than_five_people_names_no_team(
+    app, client, make_user, login, org
+):
+    _staff(app, make_user, client, login, org, 4)
+    login("ld@example.org")
+    text = client.get("/insight.csv").get_data(as_text=True)
+    assert "North" not in text and "Secret Name" not in text
+
+
+def test_coverage_downloads_follow_the_page_filters(client, org, login, framework):
+    login("ld@example.org")
+    page = client.get("/coverage?sw_only=1").get_data(as_text=True)
+    assert 'href="/coverage.xlsx?sw_only=1"' in page
+    rows = _sheet(client.get("/coverage.xlsx"))
+    assert rows[0][:5] == ["stage", "role", "capability", "level required", "coverage"]
+    assert len(rows) == 1 + len(framework.roles) * len(framework.capabilities)
+    every = {r[6] for r in rows[1:]}
+    sw_only = {r[6] for r in _sheet(client.get("/coverage.xlsx?sw_only=1"))[1:]}
+    assert sum(len(t or "") for t in sw_only) < sum(len(t or "") for t in every)  # fewer items
+    csv_text = client.get("/coverage.csv").get_data(as_text=True)
+    assert csv_text.startswith("stage,role,capability,level required,coverage")
+
+
 def test_coverage_page_leads_with_the_stated_gap(client, org, login):
     login("ld@example.org")
     page = client.get("/coverage").get_data(as_text=True)

@@ -363,13 +363,11 @@ def _signature(plan) -> str:
 @bp.get("/admin/users/export.<any(csv, xlsx):fmt>")
 @require_role("admin")
 def export_people_file(fmt: str):
-    mimetypes = {
-        "csv": "text/csv",
-        "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    }
+    from planner.spreadsheets import FORMATS
+
     return Response(
         export_people(organisation_id_or_403(), fmt),
-        mimetype=mimetypes[fmt],
+        mimetype=FORMATS[fmt],
         headers={"Content-Disposition": attachment(f"pathways-people.{fmt}")},
     )
 

@@ -199,6 +199,104 @@ def export_csv():
     )
 
 
+@bp.get("/catalogue.xlsx")
+@require_role(*LD)
+def export_xlsx():
+    """The whole catalogue, as the CSV export's columns and cells, for a spreadsheet."""
+    import csv
+    import io
+
+    from planner.spreadsheets import table_download
+
+    header, *rows = csv.reader(io.StringIO(catalogue_csv(*_all_items()), newline=""))
+    return table_download("pathways-catalogue", header, rows, "xlsx", sheet="Catalogue")
+
+
+@bp.get("/coverage.<any(csv, xlsx):fmt>")
+@require_role(*LD)
+def export_coverage(fmt: str):
+    """Coverage as one line per role and capability, with the same filters as the page."""
+    from pathways.coverage import LEVELS, coverage
+    from planner.catalogue.operations import framework_for_organisation
+    from planner.catalogue.profile import current_answers
+    from planner.spreadsheets import table_download
+
+    org_id = organisation_id_or_403()
+    framework = framework_for_organisation(framework_or_503(), org_id)
+    result = coverage(
+        framework,
+        sw_only=request.args.get("sw_only") == "1",
+        national_only=request.args.get("national_only") == "1",
+        offered=current_answers(org_id, framework).available,
+    )
+    rows = [
+        [
+            row.role.stage,
+            row.role.title,
+            framework.capabilities[cell.capability].title,
+            cell.required if cell.needed else "not required",
+            LEVELS[cell.level] if cell.needed else "",
+            len(cell.items),
+            "; ".join(i.title for i in cell.items),
+        ]
+        for row in result.rows
+        for cell in row.cells
+    ]
+    header = [
+        "stage",
+        "role",
+        "capability",
+        "level required",
+        "coverage",
+        "items",
+        "training that develops it",
+    ]
+    return table_download("pathways-coverage", header, rows, fmt, sheet="Coverage")
+
+
+@bp.get("/insight.<any(csv, xlsx):fmt>")
+@require_role(*LD)
+def export_insight(fmt: str):
+    """Every figure on the insight page, one line each; groups of fewer than five people are
+    "fewer than 5" here as on the page, so no one can be singled out."""
+    from pathways.insight import MIN_GROUP
+    from planner.catalogue.operations import framework_for_organisation
+    from planner.insight import organisation_insight
+    from planner.spreadsheets import table_download
+
+    org_id = organisation_id_or_403()
+    framework = framework_for_organisation(framework_or_503(), org_id)
+    result = organisation_insight(framework, org_id)
+    hidden = f"fewer than {MIN_GROUP}"
+
+    def shown(figure):
+        return figure.value if figure.shown else hidden
+
+    def title(column: str) -> str:
+        known = framework.capabilities.get(column)
+        return known.title if known else column
+
+    rows = []
+    for table, grid in (
+        ("People below their current role's level", result.current_gaps),
+        ("People below their next step's level", result.next_gaps),
+        ("Plans by stage", result.progression),
+    ):
+        for label, size, figures in grid.rows:
+            for column, figure in zip(grid.columns, figures, strict=True):
+                rows.append(
+                    [table, label, size if size is not None else "", title(column), shown(figure)]
+                )
+    for item, plans, people in result.demand:
+        name = framework.training[item].title if item in framework.training else item
+        rows.append(["Training on plans", name, "", "plans holding it", shown(plans)])
+        rows.append(["Training on plans", name, "", "people", shown(people)])
+    for capability, people, _roles in result.unclosable:
+        rows.append(["Gaps no training closes", title(capability), "", "people", shown(people)])
+    header = ["table", "row", "people in the row", "column", "figure"]
+    return table_download("pathways-insight", header, rows, fmt, sheet="Insight")
+
+
 @bp.get("/catalogue.json")
 @require_role(*LD)
 def export_json():

@@ -30,7 +30,9 @@ VISITORS = [
     "editor@demo.pathways",
 ]
 # downloads, sign-out and anything that changes data on a GET are not pages to look at
-NOT_PAGES = re.compile(r"\.(pdf|csv|json|yaml|yml|svg|png)$|/logout|^/static/|/export|/api/")
+NOT_PAGES = re.compile(
+    r"\.(pdf|csv|json|yaml|yml|svg|png|xlsx|ics)(\?|$)|/logout|^/static/|/export|/api/"
+)
 MAX_PAGES = 120
 VIEW_OPTIONS = {"order", "route", "area"}  # another view of the same page, not another page
 
