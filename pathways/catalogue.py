@@ -215,10 +215,15 @@ def _list(value: str) -> list[str]:
 def _ids(values: list[str], things: Mapping[str, object]) -> list[str]:
     """Capabilities or roles named by id or by title, in any case ("Legal and statutory
     duties" is 'statutory_duties'); a value that is neither stays as it is, to be reported."""
-    index: dict[str, str] = {}
+    index = {slug.lower(): slug for slug in things}  # ids first: a title never hides one
+    titles: dict[str, set[str]] = {}
     for slug, thing in things.items():
-        index.setdefault(slug.lower(), slug)
-        index.setdefault(" ".join(str(getattr(thing, "title", slug)).lower().split()), slug)
+        titles.setdefault(" ".join(str(getattr(thing, "title", slug)).lower().split()), set()).add(
+            slug
+        )
+    for title, slugs in titles.items():
+        if title not in index and len(slugs) == 1:  # a title two things share names neither
+            index[title] = next(iter(slugs))
     return [index.get(" ".join(v.lower().split()), v) for v in values]
 
 

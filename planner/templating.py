@@ -66,8 +66,25 @@ def planner_url(link: dict, **args) -> str:
     return url_for(link["endpoint"], **{**base, **args})
 
 
+def gaps_answered(framework, plan, step) -> dict[str, str]:
+    """The step's catalogue gaps that an item on the plan (for this step or the whole plan)
+    develops: capability to the item's title. The page, the manager's view and the PDF say
+    so instead of reporting a gap the person has already planned for."""
+    answered: dict[str, str] = {}
+    if plan is None:
+        return answered
+    for item in plan.items:
+        if item.training_item in framework.training and item.role in (None, "", step.target):
+            training = framework.training[item.training_item]
+            for capability in training.capabilities:
+                if capability in step.catalogue_gaps:
+                    answered.setdefault(capability, training.title)
+    return answered
+
+
 def register_template_helpers(app: Flask) -> None:
     app.jinja_env.globals["planner_url"] = planner_url
+    app.jinja_env.globals["gaps_answered"] = gaps_answered
     app.jinja_env.filters["years"] = years
     app.jinja_env.filters["reading"] = reading
     app.jinja_env.globals["evidence_tag"] = evidence_tag_html

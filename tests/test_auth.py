@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 
+import pytest
 import sqlalchemy as sa
 
 from planner.extensions import db
@@ -44,6 +45,26 @@ def test_email_is_case_insensitive_and_next_is_followed_only_locally(client, mak
         data={"email": "prac@example.org", "password": PASSWORD},
     )
     assert response.headers["Location"] == "/planner"  # home: a practitioner with no plan
+
+
+@pytest.mark.parametrize(
+    "target",
+    [
+        "/\\evil.example",
+        "/\\/evil.example",
+        "/\tevil.example",
+        "//evil.example",
+        "https://evil.example",
+    ],
+)
+def test_next_never_leaves_the_site(client, make_user, target):
+    make_user()
+    response = client.post(
+        "/login",
+        query_string={"next": target},
+        data={"email": "prac@example.org", "password": PASSWORD},
+    )
+    assert response.headers["Location"] == "/planner"
 
 
 def test_passwords_are_hashed(app, make_user):

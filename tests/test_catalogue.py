@@ -82,6 +82,25 @@ def test_capabilities_and_roles_by_title_or_id_in_any_case(framework, data):
     assert item.kind == "work_based" and item.status == "optional"
 
 
+def test_an_id_always_wins_over_a_title_and_a_shared_title_names_nothing():
+    from types import SimpleNamespace
+
+    from pathways.catalogue import _ids
+
+    things = {
+        "vision": SimpleNamespace(title="statutory_duties"),  # a title that is another's id
+        "statutory_duties": SimpleNamespace(title="Legal"),
+        "a": SimpleNamespace(title="Same"),
+        "b": SimpleNamespace(title="same"),
+    }
+    assert _ids(["statutory_duties", "STATUTORY_DUTIES", "legal"], things) == [
+        "statutory_duties",
+        "statutory_duties",
+        "statutory_duties",
+    ]
+    assert _ids(["Same"], things) == ["Same"]  # ambiguous: left for the check to report
+
+
 def test_a_name_that_is_neither_id_nor_title_is_still_reported(framework):
     row = "east_x,Title,training,course,Legal duties,social_worker,yes,optional,no,1 day,,,,"
     with pytest.raises(CatalogueError, match="there is no capability 'Legal duties'"):

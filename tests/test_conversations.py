@@ -400,6 +400,9 @@ def test_agreed_actions_have_a_kind_and_count_in_the_iriss_checks(app, client, t
             "actions-1-kind": "training",
             "actions-1-training_item": "practice_learning_qualification",
             "actions-1-owner": "practitioner",
+            "actions-2-title": "",  # a kind alone is an action too, named by its kind
+            "actions-2-kind": "shadowing",
+            "actions-2-owner": "practitioner",
         },
     )
     assert response.status_code == 302
@@ -408,7 +411,9 @@ def test_agreed_actions_have_a_kind_and_count_in_the_iriss_checks(app, client, t
         assert [(i.kind, i.training_item) for i in items] == [
             ("mentoring", "mentoring_senior_leaders"),
             ("training", "practice_learning_qualification"),
+            ("shadowing", None),
         ]
+        assert items[2].title == "Shadowing"
         assert items[1].title.startswith("Practice Learning Qualification")
     assert topic_and_skill() == [True]  # an action typed "other" would not count
 

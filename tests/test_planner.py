@@ -695,6 +695,8 @@ def test_a_catalogue_gap_the_plan_answers_is_no_longer_reported(
     )
     page = html.unescape(client.get(location).get_data(as_text=True))
     assert gap not in page and f"{item.title} develops {creativity}" in page
+    printed = pdf_words(client.get(f"{location}.pdf").data)  # the PDF says the same
+    assert f"{item.title} develops {creativity}" in printed and gap not in printed
 
 
 @pytest.mark.parametrize(

@@ -435,6 +435,32 @@ def test_an_imported_account_is_linked_at_first_sign_in(app, provider, sso_clien
         assert db.session.scalar(sa.select(sa.func.count(User.id))) == 1
 
 
+def test_with_passwords_off_an_old_password_confirms_nothing(
+    app, provider, make_sso_app, make_user
+):
+    """A linked account keeps its old password hash; with passwords off it is no longer a
+    way in anywhere: deletion is confirmed by email address, and no set-password link is
+    made for anyone."""
+    east = organisation(app, "East council", domains="east.example")
+    make_user("boss@east.example", name="Bea Boss", roles=("admin",), organisation_id=east)
+    dee = make_user("dee@east.example", name="Dee Imported", organisation_id=east)
+    client = make_sso_app(PASSWORD_SIGN_IN=False).test_client()
+    sign_in(client, provider, provider.person("boss-1", email="boss@east.example"))
+    person = text(client.get(f"/admin/users/{dee}"))
+    assert "Make a new set-password link" not in person and "passwords are switched off" in person
+    refused = text(client.post(f"/admin/users/{dee}/link", follow_redirects=True))
+    assert "Passwords are switched off: Dee Imported signs in with single sign-on" in refused
+    assert "/set-password/" not in refused
+    client.post("/logout")
+    sign_in(client, provider, provider.person("dee-1", email="dee@east.example"))
+    page = text(client.get("/account"))
+    assert 'name="password"' not in page and 'name="confirm_email"' in page
+    kept = client.post("/account/delete", data={"password": PASSWORD})
+    assert kept.status_code == 400 and account(app, "dee@east.example") is not None
+    gone = client.post("/account/delete", data={"confirm_email": "dee@east.example"})
+    assert gone.status_code == 302 and account(app, "dee@east.example") is None
+
+
 def test_an_invitation_is_taken_over(app, provider, sso_client, make_user):
     from planner.auth.invitations import invite
 

@@ -172,8 +172,10 @@ def export():
 @signed_in
 def delete():
     form = DeleteForm()
+    from planner.auth.routes import passwords_off
+
     valid = form.validate_on_submit()
-    if valid and current_user.password_hash:
+    if valid and current_user.password_hash and not passwords_off():
         if not form.password.data:
             form.password.errors.append("Enter your password to confirm")
             valid = False

@@ -283,9 +283,14 @@ def reactivate_person(user_id: int):
 @bp.post("/admin/users/<int:user_id>/link")
 @require_role("admin")
 def user_link(user_id: int):
+    from planner.auth.routes import passwords_off
+
     user = one_in_organisation_or_404(User, user_id)
     if not user.active:
         flash(f"{user.name} has left: reactivate their account first.", "success")
+        return redirect(url_for("auth.person", user_id=user.id))
+    if passwords_off():
+        flash(f"Passwords are switched off: {user.name} signs in with single sign-on.", "info")
         return redirect(url_for("auth.person", user_id=user.id))
     link = url_for("auth.set_password", token=make_token(user), _external=True)
     flash(f"New set-password link for {user.name}: {link}", "success")

@@ -30,6 +30,9 @@ def _safe_next(target: str | None) -> str | None:
         and not urlsplit(target).netloc
         and target.startswith("/")
         and not target.startswith("//")
+        # Browsers read a backslash as "/" and drop tabs and newlines, so "/" + backslash +
+        # "evil.example" is another site to them (Werkzeug's quoting saves it; no reliance).
+        and not any(c == "\\" or ord(c) < 32 or ord(c) == 127 for c in target)
     ):
         return target
     return None
@@ -131,7 +134,7 @@ def logout():
     return redirect(provider_sign_out or url_for("explore.role_map"))
 
 
-def _passwords_switched_off() -> bool:
+def passwords_off() -> bool:
     """PATHWAYS_PASSWORD_SIGN_IN=0 with single sign-on on: no page may set a password."""
     return not current_app.config["PASSWORD_SIGN_IN"] and bool(current_app.config["OIDC_ISSUER"])
 
@@ -143,7 +146,7 @@ def _use_sso(heading: str, message: str, status: int):
 @bp.route("/register", methods=["GET", "POST"])
 @public
 def register():
-    if _passwords_switched_off():
+    if passwords_off():
         return _use_sso(
             "Sign in with your organisation's account",
             "Pathways accounts here are made the first time you sign in with "
@@ -179,7 +182,7 @@ def register():
 @bp.route("/set-password/<token>", methods=["GET", "POST"])
 @public
 def set_password(token: str):
-    if _passwords_switched_off():
+    if passwords_off():
         return _use_sso(
             "Passwords are switched off",
             "Signing in with a password is switched off here, so this link no longer sets one. "
@@ -222,7 +225,7 @@ def accept_invitation(token: str):
     )
     if taken is not None:
         return render_template("auth/invitation_taken.html", invitation=invitation)
-    if _passwords_switched_off():
+    if passwords_off():
         # Signing in with the provider as this address takes the invitation up (auth/sso.py).
         return _use_sso(
             "Accept your invitation",

@@ -74,8 +74,13 @@ class ActionForm(Form):
 
     @property
     def filled(self) -> bool:
-        """A row with a description or a catalogue item (a blank row is ignored)."""
-        return bool((self.title.data or "").strip() or self.training_item.data)
+        """A row with a description, a catalogue item or a kind chosen (a blank row, left at
+        "Other action", is ignored; a kind alone is named by its kind, as on the plan)."""
+        return bool(
+            (self.title.data or "").strip()
+            or self.training_item.data
+            or (self.kind.data or "other") != "other"
+        )
 
 
 class ConversationForm(FlaskForm):

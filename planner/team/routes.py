@@ -8,7 +8,7 @@ from pathways.routes import next_step
 from planner.audit import record as audit_record
 from planner.extensions import db
 from planner.mail import plan_title, send
-from planner.models import Conversation
+from planner.models import PLAN_ITEM_KINDS, Conversation
 from planner.permissions import require_role
 from planner.plans.views import plan_view, plan_view_framework
 from planner.team import bp
@@ -113,7 +113,11 @@ def record(plan_id: int):
     actions = [
         {
             "title": (a.title.data or "").strip()
-            or (framework.training[a.training_item.data].title if a.training_item.data else ""),
+            or (
+                framework.training[a.training_item.data].title
+                if a.training_item.data
+                else PLAN_ITEM_KINDS[a.kind.data].split(" (")[0]
+            ),
             "owner": a.owner.data,
             "due": a.due.data,
             "kind": a.kind.data,
