@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from pathways.model import Framework, Prerequisite, Transition
 from pathways.person import Person
@@ -15,6 +15,9 @@ class Gap:
     capability: str
     required: int
     held: int
+    # False when the person has not rated this capability: ``held`` is then 0 by
+    # assumption, which pages say ("not rated") rather than showing a level they never chose.
+    rated: bool = field(default=True, compare=False, repr=False)
 
 
 @dataclass(frozen=True)
@@ -36,7 +39,7 @@ def role_gaps(framework: Framework, role: str, person: Person | None) -> tuple[G
     """
     levels = person.levels if person else {}
     return tuple(
-        Gap(cap, required, levels.get(cap, 0))
+        Gap(cap, required, levels.get(cap, 0), rated=cap in levels)
         for cap, required in framework.roles[role].requirements
         if levels.get(cap, 0) < required
     )

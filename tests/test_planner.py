@@ -380,7 +380,8 @@ def test_plan_pdf_and_json(client, make_user, login, tmp_path):
     assert "Read Whole plan To do" in words
     assert "Step 1: Social worker to Research practitioner (hybrid) (about 4 years)" in words
     assert "Step 2: Research practitioner (hybrid) to Consultant social worker" in words
-    assert "Research and evidence use 5 0" in words  # a capability gap: required, held
+    # a capability gap: required, and held ("not rated" is not a level the person chose)
+    assert "Research and evidence use 5 Not rated (0)" in words
     assert "Iriss recommendations" in words and "1. Clear journey" in words
     pages = assert_pages_render(pdf.data, tmp_path)
     # the route map is drawn in its colours: red for the route, pale blue for open roles

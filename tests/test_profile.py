@@ -65,12 +65,13 @@ def test_rating_page_shows_every_capability_with_level_descriptors(
     html = client.get("/profile/ratings").get_data(as_text=True)
     for cap in framework.capabilities.values():
         assert cap.title in html
-    assert html.count("Plans and acts independently in most situations") == len(
-        framework.capabilities
-    )
-    assert (
-        'hx-post="/profile/ratings/vision"' in html and 'action="/profile/ratings/vision"' in html
-    )
+    # one page, one form, one save; each level's meaning once, behind "What each level means"
+    assert html.count('action="/profile/ratings"') == 1 and html.count("Save my ratings") == 1
+    assert html.count("Plans and acts independently in most situations") == 1
+    assert "What each level means" in html
+    # never rated is its own state, not level 0
+    assert html.count("Not rated yet") == len(framework.capabilities)
+    assert "0 of 11 rated so far" in html and " checked" not in html
     assert "You have not rated any capabilities yet" in html
 
 
@@ -92,7 +93,47 @@ def test_rating_without_javascript_redirects_back(client, make_user, login):
         "/profile/ratings#rating-vision"
     )
     page = client.get("/profile/ratings").get_data(as_text=True)
-    assert "Your rating for Vision is saved" in page and "Your current rating: 2" in page
+    assert "Your rating for Vision is saved" in page and "Rated 2</strong>" in page
+
+
+def test_the_self_assessment_saves_every_change_at_once_and_only_changes(
+    app, client, make_user, login
+):
+    user_id = make_user()
+    login()
+    response = client.post(
+        "/profile/ratings",
+        data={"vision-level": "3", "empowering-level": "2", "self_leadership-level": ""},
+    )
+    assert response.headers["Location"].endswith("/profile/ratings")
+    page = client.get("/profile/ratings").get_data(as_text=True)
+    assert "Saved 2 ratings: Vision 3, Empowering 2." in page
+    assert "2 of 11 rated so far" in page and page.count("Not rated yet") == 9
+    # the same levels again add nothing to the history
+    client.post("/profile/ratings", data={"vision-level": "3", "empowering-level": "2"})
+    assert "No rating changed" in client.get("/profile/ratings").get_data(as_text=True)
+    # one bad value: nothing saved, the message names the capability, choices are kept
+    bad = client.post("/profile/ratings", data={"vision-level": "4", "empowering-level": "9"})
+    body = bad.get_data(as_text=True)
+    assert bad.status_code == 400 and "Empowering: choose a level from 0 to 5" in body
+    assert 'href="#empowering-level-0"' in body
+    assert 'id="vision-level-4" name="vision-level" type="radio" value="4" checked' in body
+    with app.app_context():
+        rows = db.session.scalars(sa.select(Rating).filter_by(user_id=user_id)).all()
+        assert sorted((r.capability, r.level) for r in rows) == [("empowering", 2), ("vision", 3)]
+    # a person who has rated nothing is told to rate first on the planner
+    assert "rate-first" not in client.get("/planner").get_data(as_text=True)
+
+
+def test_a_new_person_is_told_to_rate_first_and_unrated_gaps_say_so(client, make_user, login):
+    make_user()
+    login()
+    planner = client.get("/planner?target=senior_practitioner").get_data(as_text=True)
+    assert 'id="rate-first"' in planner and "counts as level 0" in planner
+    assert "Not rated <span" in planner  # the gap table, not "0 (Not yet)"
+    client.post("/profile/ratings", data={"vision-level": "1"})
+    planner = client.get("/planner?target=senior_practitioner").get_data(as_text=True)
+    assert 'id="rate-first"' not in planner
 
 
 def test_ratings_keep_their_history(app, client, make_user, login):

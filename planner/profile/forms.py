@@ -81,6 +81,14 @@ def profile_form_class(framework: Framework):
     return ProfileForm
 
 
+class SelfAssessmentForm(FlaskForm):
+    """The self-assessment page's one form: its radios are read by name (``<slug>-level``,
+    as each capability's own form names them), so this carries the CSRF token and the
+    button."""
+
+    submit = SubmitField("Save my ratings", widget=GovSubmitInput())
+
+
 def rating_form_class(framework: Framework):
     class RatingForm(FlaskForm):
         level = RadioField(

@@ -51,6 +51,29 @@ def record_rating(
     return rating
 
 
+def record_ratings(user: User, levels: dict[str, int]) -> list[str]:
+    """The self-assessment's one save: a rating for each capability whose level changed (one
+    commit); returns the capabilities rated. Unchanged ones add nothing to the history."""
+    from planner.people import latest_ratings
+
+    current = {c: r.level for c, r in latest_ratings(user.id).items()}
+    changed = [c for c, level in levels.items() if current.get(c) != level]
+    for capability in changed:
+        db.session.add(
+            Rating(
+                user_id=user.id,
+                capability=capability,
+                level=levels[capability],
+                kind="self",
+                rated_by_id=user.id,
+            )
+        )
+    if changed:
+        record("rating.self", "rating", user.id, f"{len(changed)} capabilities rated (self)")
+    db.session.commit()
+    return changed
+
+
 def record_training(user: User, item: str, completed_on: date) -> CompletedTraining:
     row = db.session.scalar(sa.select(CompletedTraining).filter_by(user_id=user.id, item=item))
     if row is None:

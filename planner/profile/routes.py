@@ -14,8 +14,19 @@ from planner.models import CompletedTraining, ServiceAreaYears
 from planner.people import latest_ratings, profile_for, rating_history
 from planner.permissions import signed_in
 from planner.profile import bp
-from planner.profile.forms import profile_form_class, rating_form_class, training_form_class
-from planner.profile.operations import record_rating, record_training, remove_training, save_profile
+from planner.profile.forms import (
+    SelfAssessmentForm,
+    profile_form_class,
+    rating_form_class,
+    training_form_class,
+)
+from planner.profile.operations import (
+    record_rating,
+    record_ratings,
+    record_training,
+    remove_training,
+    save_profile,
+)
 
 
 @bp.route("", methods=["GET", "POST"])
@@ -70,11 +81,35 @@ def _rating_context(framework, capability_slug, form=None, saved=False):
     }
 
 
-@bp.get("/ratings")
+@bp.route("/ratings", methods=["GET", "POST"])
 @signed_in
 def ratings():
+    """The self-assessment: every capability on one page, saved with one button. A capability
+    left unanswered stays as it was (never rated, or its last rating); only changes are kept."""
     framework = framework_or_503()
+    form = SelfAssessmentForm()
+    errors: dict[str, str] = {}
+    if request.method == "POST":
+        if not form.validate_on_submit():
+            abort(400, description="This form has expired. Reload the page and try again.")
+        levels, errors = _levels_from(framework, request.form)
+        if not errors:
+            changed = record_ratings(current_user, levels)
+            names = ", ".join(f"{framework.capabilities[c].title} {levels[c]}" for c in changed)
+            flash(
+                f"Saved {len(changed)} rating{'s' if len(changed) != 1 else ''}: {names}."
+                if changed
+                else "No rating changed, so nothing new was saved.",
+                "success" if changed else "info",
+            )
+            return redirect(url_for("profile.ratings"))
     cards = [_rating_context(framework, slug) for slug in framework.capabilities]
+    if errors:
+        for card in cards:
+            slug = card["capability"].slug
+            card["form"].level.data = _posted(request.form.get(f"{slug}-level"))
+            if slug in errors:
+                card["form"].level.errors = [errors[slug]]
     history = rating_history(current_user.id)
     series = {}
     for rating in history:
@@ -90,7 +125,32 @@ def ratings():
         chart=chart,
         history=list(reversed(history)),
         manager_history=list(reversed(rating_history(current_user.id, kind="manager"))),
-    )
+        assessment_form=form,
+        errors=errors,
+    ), 400 if errors else 200
+
+
+def _posted(value):
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return None
+
+
+def _levels_from(framework, data) -> tuple[dict[str, int], dict[str, str]]:
+    """The levels chosen on the self-assessment, and a message for each that is not one."""
+    valid = {lv.level for lv in framework.levels}
+    levels, errors = {}, {}
+    for slug, capability in framework.capabilities.items():
+        raw = (data.get(f"{slug}-level") or "").strip()
+        if not raw:
+            continue
+        level = _posted(raw)
+        if level not in valid:
+            errors[slug] = f"{capability.title}: choose a level from {min(valid)} to {max(valid)}"
+        else:
+            levels[slug] = level
+    return levels, errors
 
 
 def _aware(moment: datetime) -> datetime:
@@ -120,7 +180,13 @@ def rate(capability: str):
         for slug in framework.capabilities
     ]
     return render_template(
-        "profile/ratings.html", framework=framework, cards=cards, chart=None, history=[]
+        "profile/ratings.html",
+        framework=framework,
+        cards=cards,
+        chart=None,
+        history=[],
+        assessment_form=SelfAssessmentForm(),
+        errors={capability: form.level.errors[0]} if form.level.errors else {},
     ), 422
 
 

@@ -62,18 +62,16 @@ def test_full_planning_journey(page, live_server, practitioner, tmp_path):
     sign_in(page, live_server, practitioner)
     check_accessibility(page, "profile")
 
-    # Rate two capabilities inline (htmx): the form swaps in place, no page load.
+    # The self-assessment: one page, one save; two capabilities rated, the rest left unrated.
     page.goto(live_server + "/profile/ratings")
     check_accessibility(page, "ratings")
+    assert page.locator("strong.govuk-tag:has-text('Not rated yet')").count() == 11
     page.locator("#rating-vision label:has-text('3 – Competent')").click()
-    page.locator("#rating-vision button").click()
-    page.locator("#rating-vision [role=status]:has-text('Saved: Vision is now 3')").wait_for()
     page.locator("#rating-research_evidence label:has-text('4 – Proficient')").click()
-    page.locator("#rating-research_evidence button").click()
-    page.locator("#rating-research_evidence [role=status]:has-text('Saved')").wait_for()
-    # An htmx submission with no level chosen shows its error in place.
-    page.locator("#rating-empowering button").click()
-    page.locator("#rating-empowering .govuk-error-message:has-text('Choose a level')").wait_for()
+    page.locator("button:has-text('Save my ratings')").click()
+    page.locator(".govuk-notification-banner:has-text('Saved 2 ratings')").wait_for()
+    assert page.locator("#rating-vision strong.govuk-tag:has-text('Rated 3')").count() == 1
+    assert page.locator("strong.govuk-tag:has-text('Not rated yet')").count() == 9
     check_accessibility(page, "ratings-saved")
 
     # Choose a target: the planner swaps in the routes (htmx) and updates the address.
@@ -146,9 +144,8 @@ def test_the_planner_works_without_javascript(browser, live_server, practitioner
         page.locator("h2:has-text('Routes to Senior practitioner')").wait_for()
         page.goto(live_server + "/profile/ratings")
         page.locator("#rating-vision label:has-text('2 – Advanced beginner')").click()
-        page.locator("#rating-vision button").click()
-        page.wait_for_url("**/profile/ratings#rating-vision")
-        assert "Your rating for Vision is saved" in page.content()
+        page.locator("button:has-text('Save my ratings')").click()
+        page.locator(".govuk-notification-banner:has-text('Saved 1 rating: Vision 2')").wait_for()
     finally:
         context.close()
 

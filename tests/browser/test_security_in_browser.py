@@ -37,11 +37,11 @@ def test_no_content_security_policy_violations(browser, live_server, practitione
         sign_in(page, live_server, practitioner, axe=False)
         for path in PATHS:
             page.goto(live_server + path)
-        # htmx swaps: an inline rating, the planner's routes
+        # the self-assessment's save, then htmx swaps: the planner's routes
         page.goto(live_server + "/profile/ratings")
         page.locator("#rating-vision label:has-text('2 – Advanced beginner')").click()
-        page.locator("#rating-vision button").click()
-        page.locator("#rating-vision [role=status]").wait_for()
+        page.locator("button:has-text('Save my ratings')").click()
+        page.locator(".govuk-notification-banner").wait_for()  # saved, or nothing changed
         page.goto(live_server + "/planner")
         page.select_option("#target", "senior_practitioner")
         page.click("button:has-text('Show routes')")
