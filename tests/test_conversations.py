@@ -474,6 +474,7 @@ def test_the_practitioner_acknowledges_a_record_and_comments_and_the_manager_see
     page = client.get(own_view).get_data(as_text=True)
     assert "You have acknowledged the record. Bea Boss can see that, and your comment." in page
     assert "Change your comment" in page and "Save my comment" in page
+    assert "You acknowledged this record on" in page and "Mo Member acknowledged" not in page
     client.post("/logout")
 
     login("boss@example.org")
