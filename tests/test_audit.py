@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import html
+import re
+
 import sqlalchemy as sa
 
 from planner.extensions import db
@@ -81,8 +84,10 @@ def test_only_admins_read_the_log_and_it_filters(app, client, make_user, make_or
     client.post("/logout")
     login("admin@example.org")
     page = _events_table(client.get("/admin/audit?area=plan"))
-    assert "plan.create" in page and "rating.self" not in page
-    assert "rating.self" in _events_table(client.get("/admin/audit"))
+    assert "made a plan" in page and "rated their own capabilities" not in page
+    assert "rated their own capabilities" in _events_table(client.get("/admin/audit"))
+    # plain sentences, not codes: "plan.create" is only the filter's value, never the text
+    assert "plan.create" not in page and "rating.self" not in page
 
 
 def _events_table(response) -> str:
@@ -110,17 +115,39 @@ def test_the_log_filters_by_person_action_and_date_and_records_who_read_a_plan(
     assert client.get(plan.replace("/plans/", "/team/plans/")).status_code == 200
     client.post("/logout")
     login("admin@example.org")
-    mine = _events_table(client.get("/admin/audit?person=PRAC@example.org"))
-    assert "plan.share" in mine and "Shared plan and ratings viewed by the line manager" in mine
-    assert "Signed in with a password" in mine
-    assert mine.count("plan.create") == 1  # not the other person's plan
-    views = _events_table(client.get("/admin/audit?action=plan.view"))
-    assert "Boss" in views and "plan.create" not in views
+    mine = html.unescape(_events_table(client.get("/admin/audit?person=PRAC@example.org")))
+    assert "Shared plan and ratings viewed by the line manager" in mine
+    assert re.search(r">Prac</a> shared <a [^>]+>Prac</a>’s plan with their line manager", mine)
+    assert "Signed in with a password" in mine and ">Prac</a> signed in" in mine
+    assert mine.count("made a plan") == 1  # not the other person's plan
+    views = html.unescape(_events_table(client.get("/admin/audit?action=plan.view")))
+    assert re.search(r">Boss</a> read <a [^>]+>Prac</a>’s plan", views)
+    assert "made a plan" not in views
+    # the people named link to their page in the administrator's organisation
+    assert f'href="/admin/users/{boss}"' in views
+    page = client.get("/admin/audit").get_data(as_text=True)
+    assert '<option value="plan.view">Plan viewed by a manager</option>' in page
     today = date.today()
-    assert "plan.view" in _events_table(client.get(f"/admin/audit?since={today.isoformat()}"))
+    assert " read " in _events_table(client.get(f"/admin/audit?since={today.isoformat()}"))
     past = (today - timedelta(days=3)).isoformat()
     assert "No events match these filters" in client.get(f"/admin/audit?until={past}").get_data(
         as_text=True
     )
     unknown = client.get("/admin/audit?person=nobody@example.org").get_data(as_text=True)
     assert "No one in your organisation has the email address nobody@example.org" in unknown
+
+
+def test_every_action_the_code_records_reads_as_a_sentence():
+    """A new audit action without a sentence in planner/audit_text.py fails here."""
+    from pathlib import Path
+
+    from planner.audit_text import ACTIONS
+
+    root = Path(__file__).resolve().parents[1] / "planner"
+    source = "\n".join(p.read_text() for p in root.rglob("*.py"))
+    literal = set(re.findall(r'record\(\s*"([a-z_]+\.[a-z_]+)"', source))
+    literal |= set(re.findall(r'action="([a-z_]+\.[a-z_]+)"', source))
+    assert len(literal) > 30  # the scan finds the calls
+    made = {"plan.item_done", "plan.item_undone", "rating.self", "rating.manager"}  # f-strings
+    assert sorted((literal | made) - set(ACTIONS)) == []
+    assert all(text.startswith(("{who}", "A ")) for _label, text in ACTIONS.values())

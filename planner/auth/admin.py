@@ -388,7 +388,7 @@ AUDIT_AREAS = {
     "training": "Completed training",
     "catalogue": "Training catalogue",
 }
-AUDIT_PAGE = 100
+AUDIT_PAGE = 50  # a page a person can read; filters find the rest
 
 
 def _audit_filters() -> dict:
@@ -471,9 +471,12 @@ def audit_log():
         .distinct()
         .order_by(AuditEvent.action)
     ).all()
+    from planner.audit_text import action_label, describe_events
+
     return render_template(
         "auth/audit.html",
-        events=events,
+        events=describe_events(events, organisation_id_or_403()),
+        action_label=action_label,
         filters=filters,
         areas=AUDIT_AREAS,
         actions=actions,
