@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import textwrap
 from dataclasses import dataclass
 from datetime import datetime
 
 __all__ = [
+    "wrap_label",
     "Bar",
     "BarChart",
     "capability_chart",
@@ -20,6 +22,18 @@ __all__ = [
 LABEL_W = 300
 PLOT_W = 420
 ROW_H = 34
+LINE_H = 15  # one line of a wrapped label
+KEY_H = 46  # the key above the bars, and the axis title
+
+
+def wrap_label(text: str, width: int) -> tuple[str, ...]:
+    """A label in full, on as many lines of at most ``width`` characters as it needs (never
+    cut short: a chart once showed "Professional confidence in integr…").
+
+    >>> wrap_label("Professional confidence in integrated settings", 24)
+    ('Professional confidence', 'in integrated settings')
+    """
+    return tuple(textwrap.wrap(text, width, break_long_words=False)) or ("",)
 
 
 @dataclass(frozen=True)
@@ -30,6 +44,8 @@ class Bar:
     y: float
     held_width: float
     required_x: float | None
+    lines: tuple[str, ...] = ()  # the label, wrapped
+    height: float = ROW_H
 
 
 @dataclass(frozen=True)
@@ -44,21 +60,32 @@ class BarChart:
 
 def capability_chart(rows, top: int) -> BarChart:
     """rows: (label, held, required or None). One bar per capability: held level as a bar,
-    required level as a vertical mark."""
+    required level as a vertical mark; labels wrapped in full, a key and a level axis above.
+
+    >>> chart = capability_chart([("Professional confidence in integrated settings", 2, 4)], 5)
+    >>> chart.bars[0].lines, chart.bars[0].height > ROW_H
+    (('Professional confidence in', 'integrated settings'), True)
+    """
     scale = PLOT_W / top
-    bars = tuple(
-        Bar(
-            label,
-            held,
-            required,
-            30 + i * ROW_H,
-            held * scale,
-            LABEL_W + required * scale if required is not None else None,
+    bars, y = [], KEY_H + 30
+    for label, held, required in rows:
+        lines = wrap_label(label, 36)
+        height = max(ROW_H, len(lines) * LINE_H + 12)
+        bars.append(
+            Bar(
+                label,
+                held,
+                required,
+                y,
+                held * scale,
+                LABEL_W + required * scale if required is not None else None,
+                lines,
+                height,
+            )
         )
-        for i, (label, held, required) in enumerate(rows)
-    )
+        y += height
     ticks = tuple((n, LABEL_W + n * scale) for n in range(top + 1))
-    return BarChart(LABEL_W + PLOT_W + 20, 40 + len(bars) * ROW_H, LABEL_W, PLOT_W, ticks, bars)
+    return BarChart(LABEL_W + PLOT_W + 20, int(y) + 10, LABEL_W, PLOT_W, ticks, tuple(bars))
 
 
 @dataclass(frozen=True)
@@ -67,6 +94,8 @@ class HistoryRow:
     y: float
     points: tuple[tuple[float, float, int, str], ...]  # x, y, level, date text
     path: str
+    levels: tuple[tuple[int, float], ...] = ()  # the row's level axis: each level and its y
+    lines: tuple[str, ...] = ()  # the label, wrapped
 
 
 @dataclass(frozen=True)
@@ -83,28 +112,51 @@ class HistoryChart:
 def history_chart(
     series: dict[str, list[tuple[datetime, int]]], top: int, now: datetime
 ) -> HistoryChart | None:
-    """Small multiples: one row per capability, a step line of its level over time."""
+    """Small multiples: one row per capability, a step line of its level over time, on a
+    level axis of its own (a line per level, 0 and the top labelled), each point labelled
+    with its level, so a rise of one level is plain to see.
+
+    >>> from datetime import UTC
+    >>> start, now = datetime(2026, 1, 1, tzinfo=UTC), datetime(2026, 6, 1, tzinfo=UTC)
+    >>> chart = history_chart({"Vision": [(start, 0), (now, 1)]}, 5, now)
+    >>> [(level, y) for _, y, level, _ in chart.rows[0].points]  # a rise of one: 12 px
+    [(0, 94), (1, 82)]
+    """
     stamps = [t for points in series.values() for t, _ in points]
     if not stamps:
         return None
     first = min(stamps)
     span = max((now - first).total_seconds(), 1.0)
-    row_h = 44
+    step = 12  # px per level
+    row_h = top * step + 28
     rows = []
     for i, (label, points) in enumerate(series.items()):
         top_y = 20 + i * row_h
+        base = top_y + row_h - 14  # where level 0 sits
+
+        def level_y(level: int, base=base) -> float:
+            return round(base - level * step, 1)
+
         coords = []
         for t, level in points:
             x = LABEL_W + (t - first).total_seconds() / span * PLOT_W
-            y = top_y + row_h - 10 - level / top * (row_h - 16)
-            coords.append((round(x, 1), round(y, 1), level, t.strftime("%d %b %Y")))
+            coords.append((round(x, 1), level_y(level), level, t.strftime("%d %b %Y")))
         path, last_y = [], None
         for x, y, _, _ in coords:
             path.append(f"M{x},{y}" if last_y is None else f"H{x} V{y}")
             last_y = y
         if coords:
             path.append(f"H{LABEL_W + PLOT_W}")
-        rows.append(HistoryRow(label, top_y, tuple(coords), " ".join(path)))
+        rows.append(
+            HistoryRow(
+                label,
+                top_y,
+                tuple(coords),
+                " ".join(path),
+                tuple((n, level_y(n)) for n in range(top + 1)),
+                wrap_label(label, 36),
+            )
+        )
     return HistoryChart(
         LABEL_W + PLOT_W + 20,
         30 + len(rows) * row_h,
@@ -118,8 +170,8 @@ def history_chart(
 
 HEAT_LABEL_W = 290
 HEAT_CELL_W = 64
-HEAT_CELL_H = 30
-HEAT_TOP = 150  # room for the slanted column labels
+HEAT_CELL_H = 36  # room for a row label on two lines
+HEAT_TOP = 170  # room for the slanted column labels, on up to two lines
 
 
 @dataclass(frozen=True)
@@ -139,8 +191,8 @@ class Heatmap:
     top: int
     cell_w: int
     cell_h: int
-    columns: tuple[tuple[float, str], ...]
-    rows: tuple[tuple[float, str], ...]
+    columns: tuple[tuple[float, tuple[str, ...]], ...]  # x, the label wrapped in full
+    rows: tuple[tuple[float, tuple[str, ...]], ...]  # y, the label wrapped in full
     cells: tuple[HeatCell, ...]
 
 
@@ -152,10 +204,12 @@ def heatmap(row_labels, column_labels, cells) -> Heatmap:
     (568, 2, 64)
     """
     columns = tuple(
-        (HEAT_LABEL_W + i * HEAT_CELL_W + HEAT_CELL_W / 2, label)
+        (HEAT_LABEL_W + i * HEAT_CELL_W + HEAT_CELL_W / 2, wrap_label(label, 24))
         for i, label in enumerate(column_labels)
     )
-    rows = tuple((HEAT_TOP + i * HEAT_CELL_H, label) for i, label in enumerate(row_labels))
+    rows = tuple(
+        (HEAT_TOP + i * HEAT_CELL_H, wrap_label(label, 40)) for i, label in enumerate(row_labels)
+    )
     grid = tuple(
         HeatCell(HEAT_LABEL_W + c * HEAT_CELL_W, HEAT_TOP + r * HEAT_CELL_H, css, text, label)
         for r, row in enumerate(cells)
