@@ -281,3 +281,21 @@ def test_audit_page_and_pdf_count_the_local_catalogue(client, org, login, tmp_pa
     # the new course takes the senior social worker out of the "no course" findings
     coverage_page = client.get("/coverage").get_data(as_text=True)
     assert "Senior social worker: no social-work-specific course" not in coverage_page
+
+
+def test_chart_labels_are_shown_in_full(client, org, login, make_user):
+    """Heatmap and capability chart labels were once cut ("Professional confidence in
+    integr…"); they wrap onto a second line instead, and the bar chart has a key and axis."""
+    login("ld@example.org")
+    page = client.get("/coverage").get_data(as_text=True)
+    svg = page[page.index('<svg class="app-heatmap"') : page.index("</svg>")]
+    assert "…" not in svg and ">in integrated settings</tspan>" in svg
+    client.post("/logout")
+    make_user("chart@example.org")
+    login("chart@example.org")
+    planner = client.get("/planner?target=team_manager").get_data(as_text=True)
+    chart = planner[planner.index('<svg class="app-chart"') :]
+    chart = chart[: chart.index("</svg>")]
+    assert "…" not in chart.split("requires</text>", 1)[1]
+    assert ">Your level</text>" in chart and "Level (0 = not yet, 5 = expert)" in chart
+    assert "integrated settings</tspan>" in chart
