@@ -14,6 +14,9 @@ __all__ = [
     "HistoryRow",
     "HistoryChart",
     "history_chart",
+    "Radar",
+    "RadarSeries",
+    "radar_chart",
     "HeatCell",
     "Heatmap",
     "heatmap",
@@ -166,6 +169,61 @@ def history_chart(
         first.strftime("%d %b %Y"),
         now.strftime("%d %b %Y"),
     )
+
+
+@dataclass(frozen=True)
+class RadarSeries:
+    name: str
+    css: str
+    points: str  # the polygon's "x,y x,y ..."
+    values: tuple[int | None, ...]
+
+
+@dataclass(frozen=True)
+class Radar:
+    width: int
+    height: int
+    cx: float
+    cy: float
+    rings: tuple[tuple[int, str], ...]  # level, polygon points
+    spokes: tuple[tuple[float, float, float, float, str, tuple[str, ...]], ...]
+    series: tuple[RadarSeries, ...]
+
+
+def radar_chart(labels, series, top: int) -> Radar:
+    """Capabilities around a circle, one polygon per series (``(name, css, values)``, a value
+    None drawn at 0): self against manager against what the next step asks, in one shape.
+
+    >>> r = radar_chart(["A", "B", "C", "D"], [("Self", "self", [5, 0, None, 5])], 5)
+    >>> r.series[0].points  # A at the top at full radius, B and C at the centre
+    '280.0,70.0 280.0,230.0 280.0,230.0 120.0,230.0'
+    """
+    import math
+
+    radius, cx, cy = 160.0, 280.0, 230.0
+    n = len(labels)
+
+    def at(i: int, value: float) -> tuple[float, float]:
+        angle = -math.pi / 2 + 2 * math.pi * i / n
+        r = radius * value / top
+        return round(cx + r * math.cos(angle), 1), round(cy + r * math.sin(angle), 1)
+
+    def polygon(values) -> str:
+        return " ".join("{},{}".format(*at(i, v or 0)) for i, v in enumerate(values))
+
+    rings = tuple((level, polygon([level] * n)) for level in range(1, top + 1))
+    spokes = []
+    for i, label in enumerate(labels):
+        x, y = at(i, top)
+        lx, ly = at(i, top * 1.1)
+        anchor = "middle" if abs(lx - cx) < 20 else ("start" if lx > cx else "end")
+        spokes.append((x, y, lx, ly, anchor, wrap_label(label, 18)))
+    drawn = tuple(
+        RadarSeries(name, css, polygon(values), tuple(values))
+        for name, css, values in series
+        if any(v is not None for v in values)  # a series with no values at all is left out
+    )
+    return Radar(560, 480, cx, cy, rings, tuple(spokes), drawn)
 
 
 HEAT_LABEL_W = 290

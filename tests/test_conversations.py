@@ -487,3 +487,23 @@ def test_the_practitioner_acknowledges_a_record_and_comments_and_the_manager_see
         conversation = db.session.get(Conversation, conversation_id)
         assert conversation.practitioner_comment == "I would rather start with shadowing."
         assert conversation.notes == "Agreed to try practice education"  # the record unchanged
+
+
+def test_the_conversation_page_draws_self_manager_and_next_step_as_one_shape(client, team, login):
+    login("member@example.org")
+    client.post("/profile/ratings", data={"vision-level": "2", "empowering-level": "3"})
+    plan_id = _plan(client)
+    client.post(f"/plans/{plan_id}/share", data={"share": "1"})
+    client.post("/logout")
+    login("boss@example.org")
+    page = client.get(f"/team/plans/{plan_id}").get_data(as_text=True)
+    radar = page[page.index('<figure class="app-radar') : page.index("</figure>")]
+    assert 'class="radar-self"' in radar and 'class="radar-required"' in radar
+    assert 'class="radar-manager"' not in radar  # no manager ratings yet: no empty shape
+    assert "Mo Member&#39;s self-rating" in radar and "Senior practitioner asks for" in radar
+    assert radar.count('class="radar-label"') == 11 and "<desc" in radar
+    client.post(
+        f"/team/plans/{plan_id}/conversations", data={"vision": "3", "held_on": ["1", "3", "2027"]}
+    )
+    page = client.get(f"/team/plans/{plan_id}").get_data(as_text=True)
+    assert 'class="radar-manager"' in page and "Your rating" in page

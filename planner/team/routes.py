@@ -49,10 +49,23 @@ def _conversation_context(plan, ratings_form=None, conversation_form=None) -> di
         ratings_form = manager_ratings_form_class(framework)(
             data={r["slug"]: str(r["manager"]) if r["manager"] is not None else "" for r in rows}
         )
+    from planner.charts import radar_chart
+
+    needs = framework.roles[next_role].title if next_role in framework.roles else None
+    radar = radar_chart(
+        [r["title"] for r in rows],
+        [
+            (f"{plan.user.name}'s self-rating", "self", [r["self"] for r in rows]),
+            ("Your rating", "manager", [r["manager"] for r in rows]),
+            *([(f"{needs} asks for", "required", [r["required"] for r in rows])] if needs else []),
+        ],
+        framework.max_level,
+    )
     return {
         **context,
         "member": plan.user,
         "next_role": next_role,
+        "radar": radar,
         "ratings": rows,
         "ratings_form": ratings_form,
         "form": conversation_form or ConversationForm(framework=framework),
