@@ -47,6 +47,9 @@ class Person:
     extra_hours_per_week: float | None = None
     plan_items: tuple[PlanItem, ...] = field(default=())
     target_area: str | None = None  # the service area of the post aimed for, if known
+    # Leadership shown without a post, from the person's learning record (titles): the Iriss
+    # report asks that it be recorded and recognised (REC7).
+    leadership_shown: tuple[str, ...] = ()
 
     @property
     def levels(self) -> dict[str, int]:

@@ -65,6 +65,8 @@ ACTIONS: dict[str, tuple[str, str]] = {
     "profile.update": ("Profile changed", "{who} changed their profile"),
     "training.record": ("Training recorded", "{who} recorded completed training"),
     "training.remove": ("Training removed", "{who} removed completed training"),
+    "learning.save": ("Learning recorded", "{who} saved an entry in their learning record"),
+    "learning.delete": ("Learning deleted", "{who} deleted an entry from their learning record"),
     "catalogue.save": ("Catalogue item saved", "{who} saved a training item in the catalogue"),
     "catalogue.import": ("Catalogue imported", "{who} imported training into the catalogue"),
     "catalogue.retire": ("Catalogue item retired", "{who} retired a training item"),

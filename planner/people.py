@@ -71,6 +71,19 @@ _FACTS_UNION = sa.union_all(
 _FACTS = _FACTS_UNION.order_by(_FACTS_UNION.selected_columns.at, _FACTS_UNION.selected_columns.seq)
 
 
+def _leadership_shown(user_id: int) -> tuple[str, ...]:
+    """Titles of the leadership without a post in the person's learning record."""
+    from planner.models import LEADERSHIP_KIND, LearningEntry
+
+    return tuple(
+        db.session.scalars(
+            sa.select(LearningEntry.title)
+            .filter_by(user_id=user_id, kind=LEADERSHIP_KIND)
+            .order_by(LearningEntry.learned_on, LearningEntry.id)
+        )
+    )
+
+
 def person_for(user: User, framework: Framework, plan: Plan | None = None) -> Person | None:
     """The engine's view of this user, with ``plan``'s items if given. None until the user has
     said what their current role is (or if the framework no longer has it). Two queries: the
@@ -111,6 +124,7 @@ def person_for(user: User, framework: Framework, plan: Plan | None = None) -> Pe
         line_management=profile.line_management,
         extra_hours_per_week=profile.extra_hours_per_week,
         plan_items=plan_items,
+        leadership_shown=_leadership_shown(user.id),
         target_area=(
             plan.target_area
             if plan is not None and plan.target_area in framework.service_areas

@@ -37,6 +37,17 @@ def _populate(app, client, make_user, login):
     location = fill_user_data(client)
     client.post(location + "/share", data={"share": "1"})
     save_notes(client, location, 'Ünïcödé notes, "quoted"\nand lines')
+    client.post(  # a learning record entry, with a reflection that names no one else
+        "/profile/learning",
+        data={
+            "title": "Leading the practice forum",
+            "learned_on": ["3", "3", "2026"],
+            "kind": "leadership",
+            "capabilities": ["vision"],
+            "reflection": "I chair it now",
+            "evidence_link": "https://example.org/notes",
+        },
+    )
     client.post("/logout")
     login("boss@example.org")
     plan = location.replace("/plans/", "/team/plans/")

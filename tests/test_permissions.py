@@ -14,7 +14,7 @@ import sqlalchemy as sa
 from flask import url_for
 
 from planner.extensions import db
-from planner.models import CompletedTraining, Plan, PlanItem, Rating
+from planner.models import CompletedTraining, LearningEntry, Plan, PlanItem, Rating
 from planner.permissions import Access, access_of
 from tests.conftest import answer_profile, local_item_form, save_notes
 from tests.pdf import pdf_text
@@ -53,6 +53,10 @@ SIGNED_IN = {  # any signed-in user, acting on their own data only
     "profile.rate",
     "profile.training",
     "profile.delete_training",
+    "profile.learning",
+    "profile.learning_entry",
+    "profile.delete_learning_entry",
+    "profile.learning_export",
     "plans.planner",
     "plans.create_plan",
     "plans.plan_list",
@@ -138,7 +142,7 @@ EDITOR = {
     "editor.export_yaml",
     "editor.import_yaml",
 }
-OWNED_ARGS = {"plan_id", "item_id", "row_id", "conversation_id", "token_id"}
+OWNED_ARGS = {"plan_id", "item_id", "row_id", "conversation_id", "token_id", "entry_id"}
 ORGANISATION_ARGS = {"local_id", "user_id"}
 # The L&D endpoints of the API: tokens of L&D staff or administrators.
 LD_API = {"api.insight"}
@@ -239,6 +243,16 @@ def _owner_data(app, client, make_user, login):
     client.post("/profile/training", data={"item": "mba", "completed_on": ["1", "2", "2020"]})
     client.post("/profile/ratings/vision", data={"vision-level": "4"})
     client.post("/account/tokens", data={"name": "HR system"})
+    learned = client.post(
+        "/profile/learning",
+        data={
+            "title": f"Learning {SECRET}",
+            "learned_on": ["3", "3", "2026"],
+            "kind": "reading",
+            "reflection": PRIVATE_NOTE,
+        },
+    )
+    assert learned.status_code == 302, learned.get_data(as_text=True)[-600:]
     client.post("/logout")
     login("boss@example.org")
     plan_id = int(location.rsplit("/", 1)[1])
@@ -287,6 +301,7 @@ def _owner_data(app, client, make_user, login):
                 sa.select(CompletedTraining.id).filter_by(user_id=owner_id)
             ),
             "user_id": owner_id,
+            "entry_id": db.session.scalar(sa.select(LearningEntry.id)),
             "slug": "cswo",
             "capability": "vision",
             "token": "not-a-token",

@@ -627,17 +627,29 @@ def _rec7(ctx: _Context) -> IrissResult:
             if p.item in ctx.fw.training and ctx.item(p.item).has_mode("step_in", "representation")
         ]
         done = [title for title, status in shown if status == "done"]
+        recorded = ctx.person.leadership_shown
         criteria.append(
             Criterion(
                 "REC7.a4",
-                bool(shown),
+                bool(shown or recorded),
                 (
-                    f"Leadership without a post on {ctx.your} plan: "
-                    f"{', '.join(dict.fromkeys(t for t, _ in shown))}"
-                    + (f" ({len(done)} done)." if done else " (none done yet).")
+                    (
+                        f"Leadership without a post on {ctx.your} plan: "
+                        f"{', '.join(dict.fromkeys(t for t, _ in shown))}"
+                        + (f" ({len(done)} done)." if done else " (none done yet).")
+                        if shown
+                        else ""
+                    )
+                    + (
+                        f"{' ' if shown else ''}Leadership shown without a post, in "
+                        f"{ctx.your} learning record: {', '.join(dict.fromkeys(recorded))}."
+                        if recorded
+                        else ""
+                    )
                 )
-                if shown
-                else f"{ctx.Your} plan records no leadership shown without a post.",
+                if shown or recorded
+                else f"Neither {ctx.your} plan nor {ctx.your} learning record shows leadership "
+                "without a post.",
                 ctx.say("Record leadership you show", "Record leadership {name} shows")
                 + f" without a post on {ctx.your} plan: upskilling "
                 "colleagues, leading a practice area, sharing a specialism or representing "

@@ -13,6 +13,7 @@ from planner.models import (
     CurrentRating,
     FrameworkVersion,
     Invitation,
+    LearningEntry,
     OrganisationAnswer,
     Plan,
     PlanItem,
@@ -45,6 +46,7 @@ def delete_account(
         Profile,
         ApiToken,
         ReminderSent,
+        LearningEntry,
     ):
         db.session.execute(sa.delete(model).where(model.user_id == user.id))
     # Ratings this person gave others stay with their owners, without the author.

@@ -14,7 +14,7 @@ from planner.account import bp
 from planner.account.operations import delete_account
 from planner.extensions import db
 from planner.hardening import attachment
-from planner.models import CompletedTraining, Plan, ServiceAreaYears, User
+from planner.models import CompletedTraining, LearningEntry, Plan, ServiceAreaYears, User
 from planner.people import profile_for, rating_history
 from planner.permissions import signed_in
 from planner.plans.routes import plan_as_json
@@ -77,6 +77,20 @@ def export_data(user: User) -> dict:
             plan_as_json(p)
             for p in db.session.scalars(
                 sa.select(Plan).filter_by(user_id=user.id).order_by(Plan.id)
+            )
+        ],
+        "learning_record": [
+            {
+                "title": e.title,
+                "date": e.learned_on.isoformat(),
+                "kind": e.kind,
+                "minutes": e.minutes,
+                "capabilities": e.capabilities,
+                "reflection": e.reflection,
+                "evidence_link": e.evidence_link,
+            }
+            for e in db.session.scalars(
+                sa.select(LearningEntry).filter_by(user_id=user.id).order_by(LearningEntry.id)
             )
         ],
     }

@@ -13,6 +13,7 @@ from planner.models.api import ApiToken
 from planner.models.audit import AuditEvent
 from planner.models.catalogue import LocalTraining
 from planner.models.frameworks import FrameworkVersion, utcnow
+from planner.models.learning import LEADERSHIP_KIND, LEARNING_KINDS, LearningEntry
 from planner.models.organisation import OrganisationAnswer
 from planner.models.people import (
     CompletedTraining,
@@ -59,4 +60,7 @@ __all__ = [
     "AuditEvent",
     "ApiToken",
     "ReminderSent",
+    "LearningEntry",
+    "LEARNING_KINDS",
+    "LEADERSHIP_KIND",
 ]

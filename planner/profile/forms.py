@@ -4,14 +4,34 @@ from datetime import date
 
 from flask_wtf import FlaskForm
 from govuk_frontend_wtf.wtforms_widgets import (
+    GovCheckboxesInput,
     GovCheckboxInput,
     GovRadioInput,
     GovSelect,
     GovSubmitInput,
+    GovTextArea,
     GovTextInput,
 )
-from wtforms import BooleanField, DateField, RadioField, SelectField, SubmitField
-from wtforms.validators import DataRequired, InputRequired, NumberRange, Optional, ValidationError
+from wtforms import (
+    BooleanField,
+    DateField,
+    IntegerField,
+    RadioField,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+    SubmitField,
+    TextAreaField,
+)
+from wtforms.validators import (
+    DataRequired,
+    InputRequired,
+    Length,
+    NumberRange,
+    Optional,
+    Regexp,
+    ValidationError,
+)
 
 from pathways.model import Framework
 from planner.widgets import DateInput, FiniteDecimalField
@@ -125,3 +145,78 @@ def training_form_class(framework: Framework):
         submit = SubmitField("Record training", widget=GovSubmitInput())
 
     return CompletedTrainingForm
+
+
+def learning_form_class(framework: Framework):
+    """One entry in the learning record (CPL). Any learning counts, not only catalogue items."""
+    from planner.models import LEARNING_KINDS
+
+    class LearningEntryForm(FlaskForm):
+        title = StringField(
+            "What did you learn from?",
+            widget=GovTextInput(),
+            description="For example: trauma-informed practice webinar; shadowed the duty "
+            "senior; read the new adult support and protection guidance.",
+            validators=[
+                DataRequired("Enter what you learned from"),
+                Length(max=300, message="Keep the title under 300 characters"),
+            ],
+        )
+        learned_on = DateField(
+            "Date",
+            widget=DateInput(),
+            format="%d %m %Y",
+            description="For example, 14 10 2026. The last day, for learning over several.",
+            validators=[DataRequired("Enter the date, like 14 10 2026"), _not_future],
+        )
+        kind = RadioField(
+            "Kind of learning",
+            widget=GovRadioInput(),
+            choices=list(LEARNING_KINDS.items()),
+            validators=[InputRequired("Choose the kind of learning")],
+        )
+        minutes = IntegerField(
+            "Time spent, in minutes (optional)",
+            widget=GovTextInput(),
+            description="The SSSC no longer counts hours; record them if you or your "
+            "requirements do.",
+            validators=[
+                Optional(),
+                NumberRange(min=1, max=100000, message="Enter minutes as a whole number from 1"),
+            ],
+        )
+        capabilities = SelectMultipleField(
+            "Capabilities it develops (optional)",
+            widget=GovCheckboxesInput(),
+            choices=[(slug, c.title) for slug, c in framework.capabilities.items()],
+            description="Recorded with the entry. It never changes a rating by itself.",
+            validate_choice=False,  # checked below, with a message that names the field
+        )
+        reflection = TextAreaField(
+            "What changed in your practice?",
+            widget=GovTextArea(),
+            description="A few sentences of reflection: what you do differently, or will.",
+            validators=[Length(max=10000, message="Keep the reflection under 10,000 characters")],
+        )
+        evidence_link = StringField(
+            "Link to evidence (optional)",
+            widget=GovTextInput(),
+            description="A certificate or notes kept elsewhere, starting https://",
+            validators=[
+                Optional(),
+                Length(max=500, message="Keep the link under 500 characters"),
+                Regexp(r"^https?://\S+$", message="Enter a web address starting https://"),
+            ],
+        )
+        submit = SubmitField("Save to my learning record", widget=GovSubmitInput())
+
+        def validate_capabilities(self, field):
+            unknown = sorted(set(field.data or ()) - set(framework.capabilities))
+            if unknown:
+                raise ValidationError(
+                    "Capabilities it develops: choose from the list (not known: "
+                    + ", ".join(unknown)
+                    + ")"
+                )
+
+    return LearningEntryForm

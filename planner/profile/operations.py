@@ -99,3 +99,33 @@ def remove_training(user: User, row_id: int) -> bool:
     )
     db.session.commit()
     return True
+
+
+def save_learning(user: User, entry, form) -> object:
+    """Add a learning record entry (``entry`` None) or change one; one commit."""
+    import json
+
+    from planner.models import LearningEntry
+
+    if entry is None:
+        entry = LearningEntry(user_id=user.id)
+        db.session.add(entry)
+    entry.title = form.title.data.strip()
+    entry.learned_on = form.learned_on.data
+    entry.kind = form.kind.data
+    entry.minutes = form.minutes.data
+    entry.capabilities_json = json.dumps(list(form.capabilities.data or []))
+    entry.reflection = (form.reflection.data or "").strip()
+    entry.evidence_link = (form.evidence_link.data or "").strip()
+    db.session.flush()
+    record(
+        "learning.save", "learning_entry", entry.id, f"Learning record entry saved ({entry.kind})"
+    )
+    db.session.commit()
+    return entry
+
+
+def delete_learning(user: User, entry) -> None:
+    record("learning.delete", "learning_entry", entry.id, "Learning record entry deleted")
+    db.session.delete(entry)
+    db.session.commit()

@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 
 import sqlalchemy as sa
 from flask import abort, flash, redirect, render_template, request, url_for
@@ -127,7 +127,18 @@ def ratings():
         manager_history=list(reversed(rating_history(current_user.id, kind="manager"))),
         assessment_form=form,
         errors=errors,
+        learned=_learning_by_capability(),
     ), 400 if errors else 200
+
+
+def _learning_by_capability() -> dict[str, list]:
+    """The learning record's entries for each capability they develop, newest first: shown
+    beside the capability when the person rates themselves (evidence, never a rating)."""
+    by_capability: dict[str, list] = {}
+    for entry in _entries():
+        for capability in entry.capabilities:
+            by_capability.setdefault(capability, []).append(entry)
+    return by_capability
 
 
 def _posted(value):
@@ -214,3 +225,129 @@ def delete_training(row_id: int):
         abort(404)
     flash("Removed from your completed training.", "success")
     return redirect(url_for("profile.training"))
+
+
+def _learning_or_404(entry_id: int):
+    from planner.models import LearningEntry
+
+    entry = db.session.scalar(
+        sa.select(LearningEntry).filter_by(id=entry_id, user_id=current_user.id)
+    )
+    if entry is None:
+        abort(
+            404, description="There is no learning record entry with that number in your account."
+        )
+    return entry
+
+
+def _entries(year: int | None = None):
+    from planner.models import LearningEntry
+
+    query = sa.select(LearningEntry).filter_by(user_id=current_user.id)
+    if year is not None:
+        query = query.where(
+            LearningEntry.learned_on >= date(year, 1, 1),
+            LearningEntry.learned_on <= date(year, 12, 31),
+        )
+    return db.session.scalars(
+        query.order_by(LearningEntry.learned_on.desc(), LearningEntry.id.desc())
+    ).all()
+
+
+@bp.route("/learning", methods=["GET", "POST"])
+@signed_in
+def learning():
+    """The learning record (CPL): every entry, newest first, grouped by year; the form to add
+    one is at the top."""
+    from planner.models import LEARNING_KINDS
+    from planner.profile.forms import learning_form_class
+    from planner.profile.operations import save_learning
+
+    framework = framework_or_503()
+    form = learning_form_class(framework)()
+    if form.validate_on_submit():
+        entry = save_learning(current_user, None, form)
+        flash(f"Added to your learning record: {entry.title}.", "success")
+        return redirect(url_for("profile.learning") + f"#entry-{entry.id}")
+    entries = _entries()
+    years: dict[int, list] = {}
+    for entry in entries:
+        years.setdefault(entry.learned_on.year, []).append(entry)
+    return render_template(
+        "profile/learning.html",
+        framework=framework,
+        form=form,
+        years=years,
+        kinds=LEARNING_KINDS,
+    ), 400 if form.errors else 200
+
+
+@bp.route("/learning/<int:entry_id>", methods=["GET", "POST"])
+@signed_in
+def learning_entry(entry_id: int):
+    from planner.profile.forms import learning_form_class
+    from planner.profile.operations import save_learning
+
+    framework = framework_or_503()
+    entry = _learning_or_404(entry_id)
+    form = learning_form_class(framework)(obj=None if request.method == "POST" else entry)
+    if request.method == "GET":
+        form.capabilities.data = entry.capabilities
+    if form.validate_on_submit():
+        save_learning(current_user, entry, form)
+        flash(f"Saved: {entry.title}.", "success")
+        return redirect(url_for("profile.learning") + f"#entry-{entry.id}")
+    return render_template(
+        "profile/learning_entry.html", framework=framework, form=form, entry=entry
+    ), 400 if form.errors else 200
+
+
+@bp.route("/learning/<int:entry_id>/delete", methods=["GET", "POST"])
+@signed_in
+def delete_learning_entry(entry_id: int):
+    """A confirmation page first (GOV.UK pattern, no JavaScript)."""
+    from planner.plans.forms import MarkDoneForm
+    from planner.profile.operations import delete_learning
+
+    entry = _learning_or_404(entry_id)
+    form = MarkDoneForm()
+    if (
+        request.method == "POST"
+        and form.validate_on_submit()
+        and request.form.get("confirm") == "yes"
+    ):
+        title = entry.title
+        delete_learning(current_user, entry)
+        flash(f"Deleted from your learning record: {title}.", "success")
+        return redirect(url_for("profile.learning"))
+    return render_template("profile/learning_delete.html", entry=entry, form=form)
+
+
+@bp.get("/learning.<any(csv, xlsx):fmt>")
+@signed_in
+def learning_export(fmt: str):
+    """A year's record (``?year=``), or all of it, for the annual declaration or a sampling
+    request: one line per entry."""
+    from planner.models import LEARNING_KINDS
+    from planner.spreadsheets import table_download
+
+    framework = framework_or_503()
+    year = request.args.get("year", type=int)
+    rows = [
+        [
+            e.learned_on.isoformat(),
+            e.title,
+            LEARNING_KINDS.get(e.kind, e.kind),
+            e.minutes if e.minutes is not None else "",
+            "; ".join(
+                framework.capabilities[c].title if c in framework.capabilities else c
+                for c in e.capabilities
+            ),
+            e.reflection,
+            e.evidence_link,
+        ]
+        for e in _entries(year)
+    ]
+    header = ["date", "learning", "kind", "minutes", "capabilities", "what changed", "evidence"]
+    stem = f"learning-record-{year}" if year else "learning-record"
+    return table_download(stem, header, rows, fmt, sheet="Learning record")

@@ -46,6 +46,17 @@ def _person_everywhere(app, client, make_user, make_org, login) -> int:
     login(EMAIL)
     plan = fill_user_data(client)
     save_notes(client, plan, NOTES)
+    client.post(  # a learning record entry, with a reflection that names no one else
+        "/profile/learning",
+        data={
+            "title": "Leading the practice forum",
+            "learned_on": ["3", "3", "2026"],
+            "kind": "leadership",
+            "capabilities": ["vision"],
+            "reflection": "I chair it now",
+            "evidence_link": "https://example.org/notes",
+        },
+    )
     client.post("/account/tokens", data={"name": "Pat's HR link"})
     assert answer_profile(client, fact_value_statement="yes").status_code == 302
     team_plan = shared.replace("/plans/", "/team/plans/")

@@ -1,0 +1,55 @@
+"""A person's record of continuous professional learning (CPL): any learning, not only
+catalogue items, as the SSSC asks every registered social worker to keep."""
+
+from __future__ import annotations
+
+import json
+from datetime import date, datetime
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Mapped, mapped_column
+
+from planner.extensions import db
+from planner.models.frameworks import utcnow
+
+__all__ = ["LEARNING_KINDS", "LEADERSHIP_KIND", "LearningEntry"]
+
+LEADERSHIP_KIND = "leadership"
+# Kinds of learning, from the SSSC's own examples of what counts as CPL ("training courses or
+# qualifications, online modules and webinars, reading professional guidance or research,
+# peer learning and supervision, reflective discussions"; SSSC news, "A quick guide to
+# required CPL topics") and its NQSW guidance (shadowing, practitioner enquiry), plus the
+# leadership shown without a post that the Iriss report asks to be recognised.
+LEARNING_KINDS = {
+    "course": "Formal course or qualification",
+    "online": "Online module or webinar",
+    "reading": "Reading guidance or research",
+    "supervision": "Supervision or reflective discussion",
+    "peer": "Peer learning",
+    "shadowing": "Shadowing",
+    "enquiry": "Practitioner enquiry or action research",
+    LEADERSHIP_KIND: "Leadership shown without a post (upskilling colleagues, leading a "
+    "practice area or community of practice, sharing a specialism, representing the profession)",
+    "other": "Other learning",
+}
+
+
+class LearningEntry(db.Model):
+    __tablename__ = "learning_entry"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("user_account.id", ondelete="CASCADE"), index=True
+    )
+    title: Mapped[str] = mapped_column(sa.String(300))
+    learned_on: Mapped[date] = mapped_column(sa.Date)
+    # Optional: the SSSC no longer counts hours, but people and some requirements still do.
+    minutes: Mapped[int | None] = mapped_column()
+    kind: Mapped[str] = mapped_column(sa.String(20))
+    reflection: Mapped[str] = mapped_column(sa.Text, default="")  # what changed in practice
+    evidence_link: Mapped[str] = mapped_column(sa.String(500), default="")
+    capabilities_json: Mapped[str] = mapped_column(sa.Text, default="[]")
+    created_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=utcnow)
+
+    @property
+    def capabilities(self) -> list[str]:
+        return json.loads(self.capabilities_json or "[]")
