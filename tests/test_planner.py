@@ -541,7 +541,7 @@ def test_leadership_shown_without_a_post_is_recorded_and_counted(client, make_us
     login()
     location = save_plan(client)
     before = client.get(location).get_data(as_text=True)
-    assert "Your plan records no leadership shown without a post." in before
+    assert "Neither your plan nor your learning record shows leadership without a post." in before
     response = client.post(
         location + "/items",
         data={

@@ -102,6 +102,7 @@ def test_every_state_changing_url_needs_a_csrf_token(app, client, make_user, log
         "training_id": "mba",
         "filename": "x",
         "token_id": 1,
+        "entry_id": 1,
     }
     tried = []
     try:
