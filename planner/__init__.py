@@ -72,6 +72,9 @@ def create_app(test_config: dict | None = None) -> Flask:
         OIDC_GROUP_ROLES=os.environ.get("PATHWAYS_OIDC_GROUP_ROLES", ""),
         # "0": no password form, and POST /login with a password is refused.
         PASSWORD_SIGN_IN=os.environ.get("PATHWAYS_PASSWORD_SIGN_IN", "1") != "0",
+        # Werkzeug's default, scrypt. Not settable from the environment: only the test suite
+        # lowers the cost (tests/conftest.py), as hundreds of accounts are made there.
+        PASSWORD_HASH_METHOD="scrypt",
     )
     if test_config:
         app.config.update(test_config)

@@ -29,7 +29,14 @@ ENGINES = ["sqlite"] + (["postgresql"] if POSTGRES_URL else [])
 # Under pytest-xdist each worker has its own databases ("gw0", "gw1", ...).
 WORKER = os.environ.get("PYTEST_XDIST_WORKER", "main")
 
-TEST_CONFIG = {"TESTING": True, "WTF_CSRF_ENABLED": False, "SECRET_KEY": "test"}
+TEST_CONFIG = {
+    "TESTING": True,
+    "WTF_CSRF_ENABLED": False,
+    "SECRET_KEY": "test",
+    # Hundreds of accounts are made and signed in to here: a cheap hash (the real scrypt
+    # costs 0.15 s each way) saves minutes; test_auth checks production keeps scrypt.
+    "PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000",
+}
 
 
 def _migrated(url: str, *, framework: bool) -> None:

@@ -74,6 +74,20 @@ def test_passwords_are_hashed(app, make_user):
         assert PASSWORD not in user.password_hash and user.check_password(PASSWORD)
 
 
+def test_production_hashes_passwords_with_scrypt(app):
+    """The suite lowers the hashing cost; a deployment never can (no setting reads it)."""
+    from planner import create_app
+
+    production = create_app(
+        {"TESTING": True, "SQLALCHEMY_DATABASE_URI": app.config["SQLALCHEMY_DATABASE_URI"]}
+    )
+    assert production.config["PASSWORD_HASH_METHOD"] == "scrypt"
+    with production.app_context():
+        user = User(name="P", email="p@example.org")
+        user.set_password(PASSWORD)
+        assert user.password_hash.startswith("scrypt:") and user.check_password(PASSWORD)
+
+
 def test_self_registration_is_off_by_default(client):
     assert client.get("/register").status_code == 404
     assert "Ask your organisation" in client.get("/login").get_data(as_text=True)

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from functools import cache
 from urllib.parse import urlsplit
 
 import sqlalchemy as sa
@@ -19,6 +20,7 @@ from planner.auth.sso import end_session_url
 from planner.auth.tokens import user_for_token
 from planner.extensions import db, limiter
 from planner.models import User
+from planner.models.accounts import password_hash_method
 from planner.permissions import public, signed_in
 from planner.sessions import begin_session, end_every_session
 
@@ -73,7 +75,9 @@ def _login_email_key() -> str:
 
 # A hash to check against when no account has the email, so that a wrong email takes as long
 # as a wrong password (no account enumeration by timing).
-_NO_ACCOUNT_HASH = generate_password_hash("no account has this email address")
+@cache
+def _no_account_hash(method: str) -> str:
+    return generate_password_hash("no account has this email address", method=method)
 
 
 @bp.route("/login", methods=["GET", "POST"])
@@ -103,7 +107,7 @@ def login():
             sa.select(User).filter(sa.func.lower(User.email) == form.email.data.strip().lower())
         )
         if user is None or not user.password_hash:
-            check_password_hash(_NO_ACCOUNT_HASH, form.password.data)
+            check_password_hash(_no_account_hash(password_hash_method()), form.password.data)
         elif user.active and user.check_password(form.password.data):
             begin_session(user)
             record("account.sign_in", "user", user.id, "Signed in with a password", actor=user)

@@ -32,6 +32,15 @@ ORGANISATION_ROLES = ("practitioner", "manager", "ld", "admin")
 ROLES = ORGANISATION_ROLES + ("national_editor",)
 
 
+def password_hash_method() -> str:
+    """The app's PASSWORD_HASH_METHOD (scrypt unless the test suite lowers its cost)."""
+    from flask import current_app, has_app_context
+
+    return (
+        current_app.config.get("PASSWORD_HASH_METHOD", "scrypt") if has_app_context() else "scrypt"
+    )
+
+
 class Organisation(db.Model):
     __tablename__ = "organisation"
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -131,7 +140,7 @@ class User(UserMixin, db.Model):
             self.role_rows.append(UserRole(role=role))
 
     def set_password(self, password: str) -> None:
-        self.password_hash = generate_password_hash(password)
+        self.password_hash = generate_password_hash(password, method=password_hash_method())
 
     def check_password(self, password: str) -> bool:
         return bool(self.password_hash) and check_password_hash(self.password_hash, password)
