@@ -181,6 +181,17 @@ def test_completed_training(app, client, make_user, login):
     with app.app_context():
         row = db.session.scalar(sa.select(CompletedTraining).filter_by(user_id=user_id))
         row_id = row.id
-    assert client.post(f"/profile/training/{row_id}/delete").status_code == 302
+    # one click only asks (GOV.UK confirmation page); the page's own "Yes" removes it
+    for asked in (
+        client.get(f"/profile/training/{row_id}/delete"),
+        client.post(f"/profile/training/{row_id}/delete"),
+    ):
+        page = asked.get_data(as_text=True)
+        assert asked.status_code == 200 and "Remove Mental Health Officer Award" in page
+        assert "stops counting towards" in page
+    with app.app_context():
+        assert db.session.scalar(sa.select(CompletedTraining).filter_by(user_id=user_id))
+    removed = client.post(f"/profile/training/{row_id}/delete", data={"confirm": "yes"})
+    assert removed.status_code == 302
     with app.app_context():
         assert db.session.scalar(sa.select(CompletedTraining).filter_by(user_id=user_id)) is None

@@ -218,13 +218,30 @@ def training():
     return render_template("profile/training.html", framework=framework, form=form, rows=rows)
 
 
-@bp.post("/training/<int:row_id>/delete")
+@bp.route("/training/<int:row_id>/delete", methods=["GET", "POST"])
 @signed_in
 def delete_training(row_id: int):
-    if not remove_training(current_user, row_id):
-        abort(404)
-    flash("Removed from your completed training.", "success")
-    return redirect(url_for("profile.training"))
+    """A confirmation page first (GOV.UK pattern, no JavaScript): a qualification removed
+    here stops counting towards the next step."""
+    from planner.plans.forms import MarkDoneForm
+
+    row = db.session.scalar(
+        sa.select(CompletedTraining).filter_by(user_id=current_user.id, id=row_id)
+    )
+    if row is None:
+        abort(404, description="There is no completed training with that number in your account.")
+    form = MarkDoneForm()
+    if (
+        request.method == "POST"
+        and form.validate_on_submit()
+        and request.form.get("confirm") == "yes"
+    ):
+        remove_training(current_user, row_id)
+        flash("Removed from your completed training.", "success")
+        return redirect(url_for("profile.training"))
+    framework = framework_for_user(current_user)
+    title = framework.training[row.item].title if row.item in framework.training else row.item
+    return render_template("profile/training_delete.html", row=row, title=title, form=form)
 
 
 def _learning_or_404(entry_id: int):
