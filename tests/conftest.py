@@ -203,6 +203,22 @@ def login(client):
     return do
 
 
+def add_learning_entry(client) -> None:
+    """As the signed-in user: one learning record entry (leadership without a post)."""
+    response = client.post(
+        "/profile/learning",
+        data={
+            "title": "Leading the practice forum",
+            "learned_on": ["3", "3", "2026"],
+            "kind": "leadership",
+            "capabilities": ["vision"],
+            "reflection": "I chair it now",
+            "evidence_link": "https://example.org/notes",
+        },
+    )
+    assert response.status_code == 302, response.get_data(as_text=True)[-500:]
+
+
 def fill_user_data(client) -> str:
     """As the signed-in user: a profile, two ratings of Vision (2 then 3), completed training,
     and a plan with a mentoring action. Returns the plan's URL."""

@@ -14,7 +14,13 @@ from hypothesis import strategies as st
 
 from planner.backup import BackupError, backup, restore
 from planner.extensions import db
-from tests.conftest import answer_profile, fill_user_data, local_item_form, save_notes
+from tests.conftest import (
+    add_learning_entry,
+    answer_profile,
+    fill_user_data,
+    local_item_form,
+    save_notes,
+)
 
 
 def _populate(app, client, make_user, login):
@@ -37,17 +43,7 @@ def _populate(app, client, make_user, login):
     location = fill_user_data(client)
     client.post(location + "/share", data={"share": "1"})
     save_notes(client, location, 'Ünïcödé notes, "quoted"\nand lines')
-    client.post(  # a learning record entry, with a reflection that names no one else
-        "/profile/learning",
-        data={
-            "title": "Leading the practice forum",
-            "learned_on": ["3", "3", "2026"],
-            "kind": "leadership",
-            "capabilities": ["vision"],
-            "reflection": "I chair it now",
-            "evidence_link": "https://example.org/notes",
-        },
-    )
+    add_learning_entry(client)
     client.post("/logout")
     login("boss@example.org")
     plan = location.replace("/plans/", "/team/plans/")

@@ -65,8 +65,11 @@ def profile():
     )
 
 
-def _rating_context(framework, capability_slug, form=None, saved=False):
-    rated = latest_ratings(current_user.id)
+def _rating_context(framework, capability_slug, form=None, saved=False, rated=None):
+    """One capability's rating card; ``rated`` (the latest ratings) is read once per page by
+    callers that build every card, rather than once per capability."""
+    if rated is None:
+        rated = latest_ratings(current_user.id)
     current = rated.get(capability_slug)
     if form is None:
         form = rating_form_class(framework)(
@@ -103,7 +106,8 @@ def ratings():
                 "success" if changed else "info",
             )
             return redirect(url_for("profile.ratings"))
-    cards = [_rating_context(framework, slug) for slug in framework.capabilities]
+    rated = latest_ratings(current_user.id)
+    cards = [_rating_context(framework, slug, rated=rated) for slug in framework.capabilities]
     if errors:
         for card in cards:
             slug = card["capability"].slug
@@ -186,8 +190,9 @@ def rate(capability: str):
     context = _rating_context(framework, capability, form=form)
     if htmx:
         return render_template("profile/_rating.html", **context), 422
+    rated = latest_ratings(current_user.id)
     cards = [
-        context if slug == capability else _rating_context(framework, slug)
+        context if slug == capability else _rating_context(framework, slug, rated=rated)
         for slug in framework.capabilities
     ]
     return render_template(

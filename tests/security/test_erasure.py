@@ -12,7 +12,13 @@ from flask_migrate import downgrade, upgrade
 
 from planner.extensions import db
 from planner.models import Plan, User
-from tests.conftest import PASSWORD, answer_profile, fill_user_data, save_notes
+from tests.conftest import (
+    PASSWORD,
+    add_learning_entry,
+    answer_profile,
+    fill_user_data,
+    save_notes,
+)
 
 NAME, EMAIL, NOTES = "Pat Erasable", "erase.me@example.org", "Pat's own private worry"
 
@@ -46,17 +52,7 @@ def _person_everywhere(app, client, make_user, make_org, login) -> int:
     login(EMAIL)
     plan = fill_user_data(client)
     save_notes(client, plan, NOTES)
-    client.post(  # a learning record entry, with a reflection that names no one else
-        "/profile/learning",
-        data={
-            "title": "Leading the practice forum",
-            "learned_on": ["3", "3", "2026"],
-            "kind": "leadership",
-            "capabilities": ["vision"],
-            "reflection": "I chair it now",
-            "evidence_link": "https://example.org/notes",
-        },
-    )
+    add_learning_entry(client)
     client.post("/account/tokens", data={"name": "Pat's HR link"})
     assert answer_profile(client, fact_value_statement="yes").status_code == 302
     team_plan = shared.replace("/plans/", "/team/plans/")
