@@ -67,6 +67,28 @@ ACTIONS: dict[str, tuple[str, str]] = {
     "training.remove": ("Training removed", "{who} removed completed training"),
     "learning.save": ("Learning recorded", "{who} saved an entry in their learning record"),
     "learning.delete": ("Learning deleted", "{who} deleted an entry from their learning record"),
+    "learning.unverify": (
+        "Verification removed",
+        "{who} changed a verified learning record entry, which removed its verification",
+    ),
+    "learning.verify_request": (
+        "Verification asked for",
+        "{who} asked their line manager to verify a learning record entry",
+    ),
+    "learning.verify_withdraw": (
+        "Verification request withdrawn",
+        "{who} withdrew a request to verify a learning record entry",
+    ),
+    "learning.verify": ("Learning verified", "{who} verified a learning record entry"),
+    "learning.return": (
+        "Learning returned unverified",
+        "{who} returned a learning record entry unverified, with a note",
+    ),
+    "learning.import": ("Learning imported", "{who} imported entries into their learning record"),
+    "profile.declaration": (
+        "Declaration date changed",
+        "{who} changed the date of their SSSC declaration",
+    ),
     "catalogue.save": ("Catalogue item saved", "{who} saved a training item in the catalogue"),
     "catalogue.import": ("Catalogue imported", "{who} imported training into the catalogue"),
     "catalogue.retire": ("Catalogue item retired", "{who} retired a training item"),

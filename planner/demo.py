@@ -144,6 +144,7 @@ def load_demo(framework) -> list[tuple[str, str]]:
     team_manager.line_manager_id = manager.id
     db.session.commit()
     _shared_plan(framework, users["practitioner@demo.pathways"], manager)
+    _learning_record(framework, users["practitioner@demo.pathways"], manager)
     _local_training(framework, org.id)
     _more_staff(framework, org.id, [t.id for t in teams.values()])
     _profile_answers(framework, org.id, users["ld@demo.pathways"])
@@ -292,6 +293,66 @@ def _shared_plan(framework, member: User, manager: User) -> None:
             },
         ],
     )
+
+
+def _learning_record(framework, member: User, manager: User) -> None:
+    """Priya's learning record: one entry her manager verified, one waiting for verification,
+    one she keeps to herself, and her SSSC declaration date, so both sides have something to
+    show. Fictional entries for a fictional person."""
+    import json
+
+    from planner.models import LearningEntry, utcnow
+
+    today = date.today()
+    profile = db.session.get(Profile, member.id)
+    profile.declaration_due_on = today + timedelta(days=75)
+    known = [c for c in ("self_leadership", "statutory_duties") if c in framework.capabilities]
+    entries = [
+        (
+            "Trauma-informed practice webinar",
+            40,
+            "online",
+            90,
+            ["trauma_informed"],
+            "verified",
+            "I now open reviews by asking what would make the person feel safe.",
+        ),
+        (
+            "Shadowed the duty senior practitioner",
+            12,
+            "shadowing",
+            420,
+            ["child_protection"],
+            "requested",
+            "Saw how the senior weighs risk when the information is thin.",
+        ),
+        (
+            "Led the team's practice forum on kinship care",
+            5,
+            "leadership",
+            None,
+            [],
+            "",
+            "First time chairing; I want to do it again with more time for questions.",
+        ),
+    ]
+    for title, days_ago, kind, minutes, topics, state, reflection in entries:
+        db.session.add(
+            LearningEntry(
+                user_id=member.id,
+                title=title,
+                learned_on=today - timedelta(days=days_ago),
+                kind=kind,
+                minutes=minutes,
+                topics_json=json.dumps(topics),
+                capabilities_json=json.dumps(known[:1]),
+                reflection=reflection,
+                verification_requested_at=utcnow() if state else None,
+                verified_at=utcnow() if state == "verified" else None,
+                verified_by_id=manager.id if state == "verified" else None,
+            )
+        )
+    db.session.commit()
 
 
 def _ratings(user: User, framework, base: int) -> None:

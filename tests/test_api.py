@@ -127,7 +127,13 @@ def test_revoked_tokens_stop_working(client, token, login):
     login()
     page = client.get("/account").get_data(as_text=True)
     token_id = re.search(r"/account/tokens/(\d+)/revoke", page).group(1)
-    assert client.post(f"/account/tokens/{token_id}/revoke").status_code == 302
+    # The link opens a confirmation page; a POST without confirm=yes (or a GET) revokes nothing.
+    confirm = client.get(f"/account/tokens/{token_id}/revoke").get_data(as_text=True)
+    assert "Revoke the token for" in confirm and "Yes, revoke it" in confirm
+    assert client.post(f"/account/tokens/{token_id}/revoke").status_code == 200
+    assert client.get("/api/v1/roles", headers=_auth(token)).status_code == 200
+    revoked = client.post(f"/account/tokens/{token_id}/revoke", data={"confirm": "yes"})
+    assert revoked.status_code == 302
     assert client.get("/api/v1/roles", headers=_auth(token)).status_code == 401
 
 

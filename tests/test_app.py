@@ -10,7 +10,7 @@ from flask_migrate import downgrade, upgrade
 
 from planner.extensions import db
 from planner.models import FrameworkVersion
-from tests.conftest import fill_user_data, local_item_form
+from tests.conftest import add_learning_entry, fill_user_data, local_item_form
 
 
 def test_map_shows_an_svg_with_every_role_linked(client, framework):
@@ -145,6 +145,9 @@ def test_migrations_downgrade_to_base_and_upgrade_again(app, client, make_user, 
         data={"held_on": ["1", "11", "2026"], "notes": "n", "actions-0-title": "Agreed"},
     )
     client.post("/catalogue/new", data=local_item_form())
+    client.post("/logout")
+    login()
+    add_learning_entry(client)
     with app.app_context():
         for table in (
             "user_account",
@@ -157,6 +160,7 @@ def test_migrations_downgrade_to_base_and_upgrade_again(app, client, make_user, 
             "local_training",
             "audit_event",
             "current_rating",
+            "learning_entry",
         ):
             assert db.session.execute(sa.text(f"SELECT count(*) FROM {table}")).scalar() > 0, table
         db.session.remove()
@@ -201,6 +205,43 @@ def test_plan_names_migrate_down_cut_to_40_and_up_keep_120(app, client, make_use
         db.session.execute(sa.text("UPDATE plan SET label = :name"), {"name": (name * 2)[:120]})
         db.session.commit()
         assert db.session.scalar(sa.text("SELECT label FROM plan")) == (name * 2)[:120]
+
+
+def test_learning_verification_migrates_down_and_up_keeping_the_entries(
+    app, client, make_user, login
+):
+    """f1c4d2e8a7b3 adds verification, SSSC topics and the declaration date; going down
+    keeps every entry (without them), and coming up again gives them back empty."""
+    boss = make_user("boss@example.org", roles=("manager",))
+    make_user(line_manager_id=boss)
+    login()
+    client.post(
+        "/profile/learning",
+        data={
+            "title": "Child protection update",
+            "learned_on": ["1", "6", "2026"],
+            "kind": "course",
+            "topics": ["child_protection"],
+        },
+    )
+    client.post("/profile/learning/declaration", data={"due_on": ["31", "3", "2027"]})
+    client.post("/profile/learning/1/verification", data={"ask": "1"})
+    with app.app_context():
+        row = db.session.execute(
+            sa.text("SELECT title, topics_json, verification_requested_at FROM learning_entry")
+        ).one()
+        assert row[0] == "Child protection update" and "child_protection" in row[1] and row[2]
+        db.session.remove()
+        downgrade(revision="e5b2a9d4c310")
+        columns = {c["name"] for c in sa.inspect(db.engine).get_columns("learning_entry")}
+        assert "verified_by_id" not in columns and "topics_json" not in columns
+        assert db.session.scalar(sa.text("SELECT title FROM learning_entry")) == row[0]
+        db.session.remove()
+        upgrade()
+        again = db.session.execute(
+            sa.text("SELECT title, topics_json, verification_note FROM learning_entry")
+        ).one()
+        assert tuple(again) == ("Child protection update", "[]", "")
 
 
 UNREACHABLE = [

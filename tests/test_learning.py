@@ -128,7 +128,10 @@ def test_a_years_record_downloads_for_the_declaration(app, client, make_user, lo
     )
     text = client.get("/profile/learning.csv?year=2026").get_data(as_text=True)
     lines = text.strip().split("\r\n")
-    assert lines[0] == "date,learning,kind,minutes,capabilities,what changed,evidence"
+    assert lines[0] == (
+        "date,learning,kind,minutes,capabilities,sssc topics,what changed,evidence,"
+        "verified by,verified on"
+    )
     assert len(lines) == 2 and lines[1].startswith("2026-10-14,Trauma-informed practice webinar,")
     book = load_workbook(io.BytesIO(client.get("/profile/learning.xlsx").data), read_only=True)
     rows = [list(r) for r in book.worksheets[0].iter_rows(values_only=True)]

@@ -301,3 +301,28 @@ def test_the_next_conversation_downloads_as_a_calendar_invite(app, client, peopl
     mine = record.replace("/team/plans/", "/plans/") + ".ics"
     (event,) = Calendar.from_ical(client.get(mine).data).walk("VEVENT")
     assert str(event["summary"]) == "Career conversation with Bea Boss"
+
+
+def test_asking_for_verification_emails_the_line_manager_a_link_not_the_learning(
+    app, client, inbox, people, login
+):
+    login("prac@zenith.gov.uk")
+    client.post(
+        "/profile/learning",
+        data={
+            "title": "Shadowed the duty senior",
+            "learned_on": ["2", "11", "2026"],
+            "kind": "shadowing",
+            "reflection": "What I took from the duty desk",
+        },
+    )
+    with app.app_context():
+        entry_id = db.session.scalar(sa.text("SELECT max(id) FROM learning_entry"))
+    client.post(f"/profile/learning/{entry_id}/verification", data={"ask": "1"})
+    [message] = inbox.to("boss@zenith.gov.uk")
+    assert message["Subject"] == "Pathways: Pat Prac asks you to verify their learning"
+    text, html_body = Inbox.parts(message)
+    assert "http://localhost/team/learning" in text and "/team/learning" in html_body
+    # the email says who asks, never what they learned or what they wrote
+    for part in (text, html_body):
+        assert "Shadowed the duty senior" not in part and "duty desk" not in part

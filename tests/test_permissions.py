@@ -57,6 +57,10 @@ SIGNED_IN = {  # any signed-in user, acting on their own data only
     "profile.learning_entry",
     "profile.delete_learning_entry",
     "profile.learning_export",
+    "profile.learning_pdf",
+    "profile.learning_import",
+    "profile.learning_declaration",
+    "profile.learning_verification",
     "plans.planner",
     "plans.create_plan",
     "plans.plan_list",
@@ -103,6 +107,8 @@ MANAGER = {
     "team.conversation_detail",
     "team.conversation_ics",
     "team.conversation_detail_pdf",
+    "team.learning_to_verify",
+    "team.verify_learning",
 }
 # Learning and development (and administrators), about their own organisation only:
 # the catalogue, coverage, aggregates and the audit. Never an individual.

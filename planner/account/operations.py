@@ -69,6 +69,12 @@ def delete_account(
     db.session.execute(
         sa.update(Conversation).where(Conversation.manager_id == user.id).values(manager_id=None)
     )
+    # Learning they verified stays verified, with the date, without the verifier.
+    db.session.execute(
+        sa.update(LearningEntry)
+        .where(LearningEntry.verified_by_id == user.id)
+        .values(verified_by_id=None)
+    )
     db.session.execute(
         sa.update(FrameworkVersion)
         .where(FrameworkVersion.created_by_id == user.id)

@@ -137,17 +137,22 @@ def make_api_token():
     return _account_page(201, new_token=token)
 
 
-@bp.post("/tokens/<int:token_id>/revoke")
+@bp.route("/tokens/<int:token_id>/revoke", methods=["GET", "POST"])
 @signed_in
 def revoke_api_token(token_id: int):
+    """A confirmation page first (GOV.UK pattern, no JavaScript): systems using the token
+    stop working at once, and it cannot be brought back."""
     from planner.api.tokens import revoke
     from planner.models import ApiToken
 
     row = db.session.get(ApiToken, token_id)
     if row is None or row.user_id != current_user.id or row.revoked:
         abort(404, description="You have no token with that number.")
-    if not FlaskForm().validate_on_submit():  # the CSRF token
+    form = FlaskForm()
+    if request.method == "POST" and not form.validate_on_submit():  # the CSRF token
         abort(400)
+    if request.method == "GET" or request.form.get("confirm") != "yes":
+        return render_template("account/revoke_token.html", row=row, form=form)
     revoke(row)
     flash(f"Token revoked: {row.name}. Systems using it can no longer sign in.", "success")
     return redirect(url_for("account.account") + "#tokens")

@@ -7,7 +7,7 @@ import json
 from datetime import date, datetime
 
 import sqlalchemy as sa
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from planner.extensions import db
 from planner.models.frameworks import utcnow
@@ -48,8 +48,36 @@ class LearningEntry(db.Model):
     reflection: Mapped[str] = mapped_column(sa.Text, default="")  # what changed in practice
     evidence_link: Mapped[str] = mapped_column(sa.String(500), default="")
     capabilities_json: Mapped[str] = mapped_column(sa.Text, default="[]")
+    # The SSSC's mandatory CPL topics it covers (ids in pathways/data/sssc_cpl.yaml).
+    topics_json: Mapped[str] = mapped_column(sa.Text, default="[]", server_default="[]")
     created_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=utcnow)
+    # Line manager verification (the employer verification step of the SSSC's CPL sampling).
+    # The owner asks; their line manager verifies, or returns it with a note. Changing a
+    # verified entry removes the verification: what was verified is no longer what is there.
+    verification_requested_at: Mapped[datetime | None] = mapped_column(sa.DateTime(timezone=True))
+    verified_at: Mapped[datetime | None] = mapped_column(sa.DateTime(timezone=True))
+    # The verifier, by account only: erasing their account leaves "verified" and the date.
+    verified_by_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("user_account.id", ondelete="SET NULL"), index=True
+    )
+    verification_note: Mapped[str] = mapped_column(sa.Text, default="", server_default="")
+
+    verified_by = relationship("User", foreign_keys=[verified_by_id])
+    user = relationship("User", foreign_keys=[user_id])
+
+    @property
+    def verification(self) -> str:
+        """ "verified", "requested", "returned" (asked, and sent back with a note) or ""."""
+        if self.verified_at is not None:
+            return "verified"
+        if self.verification_requested_at is not None:
+            return "requested"
+        return "returned" if self.verification_note else ""
 
     @property
     def capabilities(self) -> list[str]:
         return json.loads(self.capabilities_json or "[]")
+
+    @property
+    def topics(self) -> list[str]:
+        return json.loads(self.topics_json or "[]")

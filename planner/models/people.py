@@ -30,6 +30,8 @@ class Profile(db.Model):
     registered: Mapped[bool] = mapped_column(default=True)
     line_management: Mapped[bool] = mapped_column(default=True)
     extra_hours_per_week: Mapped[float | None] = mapped_column()
+    # The person's next SSSC declaration of their learning, as they enter it (the SSSC sets it).
+    declaration_due_on: Mapped[date | None] = mapped_column(sa.Date)
     updated_at: Mapped[datetime] = mapped_column(
         sa.DateTime(timezone=True), default=utcnow, onupdate=utcnow
     )

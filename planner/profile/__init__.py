@@ -4,4 +4,4 @@ from flask import Blueprint
 
 bp = Blueprint("profile", __name__, url_prefix="/profile")
 
-from planner.profile import routes  # noqa: E402,F401
+from planner.profile import learning_routes, routes  # noqa: E402,F401

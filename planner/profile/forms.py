@@ -149,6 +149,7 @@ def training_form_class(framework: Framework):
 
 def learning_form_class(framework: Framework):
     """One entry in the learning record (CPL). Any learning counts, not only catalogue items."""
+    from pathways.cpl import requirements
     from planner.models import LEARNING_KINDS
 
     class LearningEntryForm(FlaskForm):
@@ -192,6 +193,13 @@ def learning_form_class(framework: Framework):
             description="Recorded with the entry. It never changes a rating by itself.",
             validate_choice=False,  # checked below, with a message that names the field
         )
+        topics = SelectMultipleField(
+            "SSSC mandatory topics it covers (optional)",
+            widget=GovCheckboxesInput(),
+            choices=[(t.id, t.title) for t in requirements().mandatory_topics],
+            description="The SSSC asks every registrant to cover these each year.",
+            validate_choice=False,
+        )
         reflection = TextAreaField(
             "What changed in your practice?",
             widget=GovTextArea(),
@@ -210,6 +218,15 @@ def learning_form_class(framework: Framework):
         )
         submit = SubmitField("Save to my learning record", widget=GovSubmitInput())
 
+        def validate_topics(self, field):
+            unknown = sorted(set(field.data or ()) - set(requirements().topic_titles))
+            if unknown:
+                raise ValidationError(
+                    "SSSC mandatory topics: choose from the list (not known: "
+                    + ", ".join(unknown)
+                    + ")"
+                )
+
         def validate_capabilities(self, field):
             unknown = sorted(set(field.data or ()) - set(framework.capabilities))
             if unknown:
@@ -220,3 +237,46 @@ def learning_form_class(framework: Framework):
                 )
 
     return LearningEntryForm
+
+
+class DeclarationForm(FlaskForm):
+    """The date of the person's next SSSC declaration (the SSSC sets it; MySSSC shows it)."""
+
+    due_on = DateField(
+        "When is your next SSSC declaration due?",
+        widget=DateInput(),
+        format="%d %m %Y",
+        description="For example, 31 3 2027. MySSSC shows the date. It falls on the same day "
+        "every year, so a past one works too.",
+        validators=[DataRequired("Enter the date, like 31 3 2027")],
+    )
+    submit = SubmitField("Save the date", widget=GovSubmitInput())
+    clear = SubmitField("Remove the date", widget=GovSubmitInput())
+
+    def validate_due_on(self, field):
+        if not date(2000, 1, 1) <= field.data <= date(2100, 1, 1):
+            raise ValidationError("Enter a date between 2000 and 2100")
+
+
+class VerificationForm(FlaskForm):
+    """A line manager's decision on one learning record entry."""
+
+    note = TextAreaField(
+        "Note to them (optional when you verify, needed when you return it)",
+        widget=GovTextArea(),
+        validators=[Length(max=2000, message="Keep the note under 2,000 characters")],
+    )
+    decision = RadioField(
+        "Your decision",
+        widget=GovRadioInput(),
+        choices=[
+            ("verify", "Verify: this learning took place"),
+            ("return", "Return it unverified, with a note"),
+        ],
+        validators=[InputRequired("Choose whether to verify it or return it")],
+    )
+    submit = SubmitField("Save my decision", widget=GovSubmitInput())
+
+    def validate_note(self, field):
+        if self.decision.data == "return" and not (field.data or "").strip():
+            raise ValidationError("Write a note saying what is missing, so they can fix it")

@@ -110,19 +110,132 @@ def save_learning(user: User, entry, form) -> object:
     if entry is None:
         entry = LearningEntry(user_id=user.id)
         db.session.add(entry)
+    before = _verified_content(entry)
     entry.title = form.title.data.strip()
     entry.learned_on = form.learned_on.data
     entry.kind = form.kind.data
     entry.minutes = form.minutes.data
     entry.capabilities_json = json.dumps(list(form.capabilities.data or []))
+    entry.topics_json = json.dumps(list(form.topics.data or []))
     entry.reflection = (form.reflection.data or "").strip()
     entry.evidence_link = (form.evidence_link.data or "").strip()
+    if entry.verified_at is not None and _verified_content(entry) != before:
+        # What the manager verified is no longer what is there: the verification goes.
+        entry.verified_at = None
+        entry.verified_by_id = None
+        entry.verification_requested_at = None  # the owner decides whether to ask again
+        entry.verification_note = ""
+        record("learning.unverify", "learning_entry", entry.id, "Changed after verification")
     db.session.flush()
     record(
         "learning.save", "learning_entry", entry.id, f"Learning record entry saved ({entry.kind})"
     )
     db.session.commit()
     return entry
+
+
+def _verified_content(entry) -> tuple:
+    return (
+        entry.title,
+        entry.learned_on,
+        entry.kind,
+        entry.minutes,
+        entry.capabilities_json,
+        entry.topics_json,
+        entry.reflection,
+        entry.evidence_link,
+    )
+
+
+class NoVerifier(ValueError):
+    """The person has no line manager in their organisation who could verify their learning."""
+
+
+def verifier_for(user: User) -> User | None:
+    """Who verifies the person's learning: their line manager, if still active in the same
+    organisation and holding the manager role."""
+    manager = user.line_manager
+    if (
+        manager is None
+        or not manager.active
+        or manager.organisation_id != user.organisation_id
+        or not manager.has_role("manager")
+    ):
+        return None
+    return manager
+
+
+def request_verification(user: User, entry, ask: bool) -> User | None:
+    """Ask the line manager to verify an entry (``ask``), or withdraw the request. Returns
+    the manager asked. A verified entry stays verified; withdrawing clears only a request."""
+    from planner.models import utcnow
+
+    manager = None
+    if ask:
+        manager = verifier_for(user)
+        if manager is None:
+            raise NoVerifier(
+                "You have no line manager in Pathways who can verify learning. "
+                "Ask your administrator to record your line manager."
+            )
+        entry.verification_requested_at = utcnow()
+        entry.verification_note = ""
+        record("learning.verify_request", "learning_entry", entry.id, "Verification asked for")
+    else:
+        entry.verification_requested_at = None
+        record(
+            "learning.verify_withdraw", "learning_entry", entry.id, "Verification request withdrawn"
+        )
+    db.session.commit()
+    return manager
+
+
+def set_declaration_date(user: User, due: date | None) -> None:
+    profile_for(user).declaration_due_on = due
+    record("profile.declaration", "profile", user.id, "SSSC declaration date changed")
+    db.session.commit()
+
+
+def import_learning(user: User, rows) -> tuple[int, int]:
+    """Add the entries read from a file (pathways.learning_record); an entry with the same
+    date and title as one already in the record, or earlier in the file, is skipped.
+    Returns (added, skipped). One commit: all or nothing."""
+    import json
+
+    from planner.models import LearningEntry
+
+    def key(title: str, day: date) -> tuple:
+        return (" ".join(title.lower().split()), day)
+
+    have = {
+        key(title, day)
+        for title, day in db.session.execute(
+            sa.select(LearningEntry.title, LearningEntry.learned_on).filter_by(user_id=user.id)
+        )
+    }
+    added = skipped = 0
+    for row in rows:
+        if key(row.title, row.learned_on) in have:
+            skipped += 1
+            continue
+        have.add(key(row.title, row.learned_on))
+        db.session.add(
+            LearningEntry(
+                user_id=user.id,
+                title=row.title,
+                learned_on=row.learned_on,
+                kind=row.kind,
+                minutes=row.minutes,
+                capabilities_json=json.dumps(list(row.capabilities)),
+                topics_json=json.dumps(list(row.topics)),
+                reflection=row.reflection,
+                evidence_link=row.evidence_link,
+            )
+        )
+        added += 1
+    record("learning.import", "user_account", user.id, f"{added} entries imported")
+    db.session.commit()
+    return added, skipped
 
 
 def delete_learning(user: User, entry) -> None:

@@ -295,12 +295,15 @@ def learning():
     years: dict[int, list] = {}
     for entry in entries:
         years.setdefault(entry.learned_on.year, []).append(entry)
+    from planner.profile.learning_routes import declaration_overview
+
     return render_template(
         "profile/learning.html",
         framework=framework,
         form=form,
         years=years,
         kinds=LEARNING_KINDS,
+        **declaration_overview(current_user, entries),
     ), 400 if form.errors else 200
 
 
@@ -315,6 +318,7 @@ def learning_entry(entry_id: int):
     form = learning_form_class(framework)(obj=None if request.method == "POST" else entry)
     if request.method == "GET":
         form.capabilities.data = entry.capabilities
+        form.topics.data = entry.topics
     if form.validate_on_submit():
         save_learning(current_user, entry, form)
         flash(f"Saved: {entry.title}.", "success")
@@ -345,16 +349,25 @@ def delete_learning_entry(entry_id: int):
     return render_template("profile/learning_delete.html", entry=entry, form=form)
 
 
+def _verifier_name(entry) -> str:
+    if entry.verified_at is None:
+        return ""
+    return entry.verified_by.name if entry.verified_by else "(account since deleted)"
+
+
 @bp.get("/learning.<any(csv, xlsx):fmt>")
 @signed_in
 def learning_export(fmt: str):
     """A year's record (``?year=``), or all of it, for the annual declaration or a sampling
     request: one line per entry."""
+    from pathways.cpl import requirements
+    from pathways.learning_record import COLUMNS
     from planner.models import LEARNING_KINDS
     from planner.spreadsheets import table_download
 
     framework = framework_or_503()
     year = request.args.get("year", type=int)
+    topics = requirements().topic_titles
     rows = [
         [
             e.learned_on.isoformat(),
@@ -365,11 +378,14 @@ def learning_export(fmt: str):
                 framework.capabilities[c].title if c in framework.capabilities else c
                 for c in e.capabilities
             ),
+            "; ".join(topics.get(t, t) for t in e.topics),
             e.reflection,
             e.evidence_link,
+            _verifier_name(e),
+            e.verified_at.date().isoformat() if e.verified_at else "",
         ]
         for e in _entries(year)
     ]
-    header = ["date", "learning", "kind", "minutes", "capabilities", "what changed", "evidence"]
+    header = [*COLUMNS, "verified by", "verified on"]
     stem = f"learning-record-{year}" if year else "learning-record"
     return table_download(stem, header, rows, fmt, sheet="Learning record")

@@ -149,3 +149,75 @@ def record_conversation(
     )
     db.session.commit()
     return conversation
+
+
+def _direct_report_entries(manager: User) -> sa.Select:
+    """Learning record entries of the manager's active direct reports in the manager's own
+    organisation, and only those their owner asked to have verified or that this manager
+    verified: the rest of a person's record stays theirs alone."""
+    from planner.models import LearningEntry
+
+    return (
+        sa.select(LearningEntry)
+        .join(User, User.id == LearningEntry.user_id)
+        .where(
+            User.line_manager_id == manager.id,
+            User.id != manager.id,
+            User.active.is_(True),
+            User.organisation_id.is_(None)
+            if manager.organisation_id is None
+            else User.organisation_id == manager.organisation_id,
+        )
+    )
+
+
+def entries_to_verify(manager: User) -> list:
+    """Entries waiting for the manager's verification, oldest request first."""
+    from planner.models import LearningEntry
+
+    return db.session.scalars(
+        _direct_report_entries(manager)
+        .where(
+            LearningEntry.verification_requested_at.is_not(None),
+            LearningEntry.verified_at.is_(None),
+        )
+        .order_by(LearningEntry.verification_requested_at, LearningEntry.id)
+    ).all()
+
+
+def entries_verified_by(manager: User, limit: int = 20) -> list:
+    """The entries of current direct reports this manager verified, most recent first."""
+    from planner.models import LearningEntry
+
+    return db.session.scalars(
+        _direct_report_entries(manager)
+        .where(LearningEntry.verified_by_id == manager.id)
+        .order_by(LearningEntry.verified_at.desc(), LearningEntry.id.desc())
+        .limit(limit)
+    ).all()
+
+
+def entry_to_verify(manager: User, entry_id: int):
+    from planner.models import LearningEntry
+
+    return db.session.scalar(
+        _direct_report_entries(manager).where(
+            LearningEntry.id == entry_id,
+            LearningEntry.verification_requested_at.is_not(None),
+            LearningEntry.verified_at.is_(None),
+        )
+    )
+
+
+def decide_verification(manager: User, entry, verify: bool, note: str = "") -> None:
+    """Verify an entry (who and when are kept), or return it to its owner with a note."""
+    entry.verification_requested_at = None if not verify else entry.verification_requested_at
+    if verify:
+        entry.verified_at = utcnow()
+        entry.verified_by_id = manager.id
+        entry.verification_note = note
+        record("learning.verify", "learning_entry", entry.id, "Verified by the line manager")
+    else:
+        entry.verification_note = note
+        record("learning.return", "learning_entry", entry.id, "Returned by the line manager")
+    db.session.commit()

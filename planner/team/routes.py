@@ -26,9 +26,15 @@ from planner.team.views import conversation_pdf, conversation_record, ratings_si
 @bp.get("/team")
 @require_role("manager")
 def team():
+    from planner.team.operations import entries_to_verify
+
     rows, not_sharing = team_overview(current_user)
     return render_template(
-        "team/team.html", rows=rows, not_sharing=not_sharing, framework=plan_view_framework()
+        "team/team.html",
+        rows=rows,
+        not_sharing=not_sharing,
+        framework=plan_view_framework(),
+        to_verify=len(entries_to_verify(current_user)),
     )
 
 
@@ -226,3 +232,63 @@ def _record_view(plan, summary: str) -> None:
     person (through their administrator) can know who looked."""
     audit_record("plan.view", "plan", plan.id, summary)
     db.session.commit()
+
+
+def _learning_page(forms: dict | None = None, status: int = 200):
+    """Entries waiting for the manager's verification, each with its own decision form (a
+    prefix per entry keeps their fields apart), and those the manager verified lately."""
+    from pathways.cpl import requirements
+    from planner.models import LEARNING_KINDS
+    from planner.profile.forms import VerificationForm
+    from planner.team.operations import entries_to_verify, entries_verified_by
+
+    waiting = entries_to_verify(current_user)
+    forms = forms or {}
+    for entry in waiting:
+        forms.setdefault(entry.id, VerificationForm(prefix=f"entry{entry.id}", formdata=None))
+    errors = [f for f in forms.values() if f.errors]
+    return render_template(
+        "team/learning.html",
+        waiting=waiting,
+        verified=entries_verified_by(current_user),
+        forms=forms,
+        errors=errors,
+        kinds=LEARNING_KINDS,
+        cpl=requirements(),
+        framework=plan_view_framework(),
+    ), status
+
+
+@bp.get("/team/learning")
+@require_role("manager")
+def learning_to_verify():
+    return _learning_page()
+
+
+@bp.post("/team/learning/<int:entry_id>")
+@require_role("manager")
+def verify_learning(entry_id: int):
+    """Verify one entry a direct report asked to have verified, or return it with a note."""
+    from planner.profile.forms import VerificationForm
+    from planner.team.operations import decide_verification, entry_to_verify
+
+    entry = entry_to_verify(current_user, entry_id)
+    if entry is None:
+        abort(
+            404,
+            description="No one in your team is waiting for you to verify an entry with that "
+            "number. They may have withdrawn or changed it.",
+        )
+    form = VerificationForm(prefix=f"entry{entry.id}")
+    if not form.validate_on_submit():
+        return _learning_page({entry.id: form}, 400)
+    verify = form.decision.data == "verify"
+    decide_verification(current_user, entry, verify, (form.note.data or "").strip())
+    owner = entry.user
+    flash(
+        f"Verified {owner.name}'s entry: {entry.title}."
+        if verify
+        else f"Returned {owner.name}'s entry with your note: {entry.title}.",
+        "success",
+    )
+    return redirect(url_for("team.learning_to_verify"))

@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from flask_migrate import downgrade, upgrade
 
 from planner.extensions import db
-from planner.models import Plan, User
+from planner.models import LearningEntry, Plan, User
 from tests.conftest import (
     PASSWORD,
     add_learning_entry,
@@ -48,8 +48,16 @@ def _person_everywhere(app, client, make_user, make_org, login) -> int:
     login("report@example.org")
     shared = fill_user_data(client)
     client.post(shared + "/share", data={"share": "1"})
+    add_learning_entry(client)  # which the person, as Ray's line manager, verifies below
+    with app.app_context():
+        entry_id = db.session.scalar(sa.select(sa.func.max(LearningEntry.id)))
+    client.post(f"/profile/learning/{entry_id}/verification", data={"ask": "1"})
     client.post("/logout")
     login(EMAIL)
+    verified = client.post(
+        f"/team/learning/{entry_id}", data={f"entry{entry_id}-decision": "verify"}
+    )
+    assert verified.status_code == 302, verified.get_data(as_text=True)[-800:]
     plan = fill_user_data(client)
     save_notes(client, plan, NOTES)
     add_learning_entry(client)
