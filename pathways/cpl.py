@@ -6,9 +6,10 @@ The eight core learning elements for social workers are not here: see the data f
 
 from __future__ import annotations
 
+from calendar import monthrange
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from functools import cache
 from pathlib import Path
 
@@ -55,11 +56,11 @@ def requirements() -> CplRequirements:
     )
 
 
-def _year_before(day: date) -> date:
-    try:
-        return day.replace(year=day.year - 1)
-    except ValueError:  # 29 February
-        return day.replace(year=day.year - 1, day=28)
+def _anniversary(due: date, year: int) -> date:
+    """The declaration date in ``year``: the same month and day, or the month's last day
+    when it has fewer (29 February falls on the 28th in other years, and back on the 29th in
+    leap years)."""
+    return date(year, due.month, min(due.day, monthrange(year, due.month)[1]))
 
 
 def declaration_year(due: date, today: date) -> tuple[date, date]:
@@ -71,21 +72,14 @@ def declaration_year(due: date, today: date) -> tuple[date, date]:
     (datetime.date(2026, 4, 1), datetime.date(2027, 3, 31))
     >>> declaration_year(date(2025, 3, 31), date(2026, 12, 3))
     (datetime.date(2026, 4, 1), datetime.date(2027, 3, 31))
+    >>> declaration_year(date(2024, 2, 29), date(2027, 12, 1))
+    (datetime.date(2027, 3, 1), datetime.date(2028, 2, 29))
     """
-    end = due
-    while end < today:
-        end = _next_year(end)
-    while _year_before(end) >= today:
-        end = _year_before(end)
-    previous = _year_before(end)
-    return date.fromordinal(previous.toordinal() + 1), end
-
-
-def _next_year(day: date) -> date:
-    try:
-        return day.replace(year=day.year + 1)
-    except ValueError:
-        return day.replace(year=day.year + 1, day=28)
+    end = _anniversary(due, today.year)
+    if end < today:
+        end = _anniversary(due, today.year + 1)
+    previous = _anniversary(due, end.year - 1)
+    return previous + timedelta(days=1), end
 
 
 def topics_covered(

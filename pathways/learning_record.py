@@ -113,7 +113,7 @@ def _kind_index(kinds: Mapping[str, str]) -> dict[str, str]:
 def _minutes(text: str) -> int | str:
     """Whole minutes, or the problem with the cell. "90.0" (as spreadsheets save) is 90."""
     try:
-        value = float(text.replace(",", ""))
+        value = float(text)
     except ValueError:
         return f"'{text}' is not a number of minutes; write a whole number such as 90"
     if not math.isfinite(value) or value != int(value):
@@ -188,6 +188,14 @@ def parse_learning_csv(
         def bad(column: str, message: str, line=line, title=title, found=row_problems) -> None:
             found.append(CatalogueProblem(line, title, column, message))
 
+        unnamed = [i + 1 for i, h in enumerate(header) if not h and i < len(row) and row[i].strip()]
+        if unnamed:
+            bad(
+                "row",
+                "has a value under a column with no name (column "
+                + ", ".join(str(i) for i in unnamed)
+                + "); name the column in the header row or empty it",
+            )
         if len(row) > len(header) and any(c.strip() for c in row[len(header) :]):
             bad("row", f"has {len(row)} cells but the header has {len(header)} columns")
             problems.extend(row_problems)
@@ -210,7 +218,11 @@ def parse_learning_csv(
             elif learned_on > today:
                 bad("date", f"{learned_on:%-d %B %Y} is in the future")
             elif learned_on < EARLIEST:
-                bad("date", f"{learned_on:%-d %B %Y} is before {EARLIEST.year}")
+                bad(
+                    "date",
+                    f"{learned_on:%-d %B %Y} is before {EARLIEST.year}; "
+                    "write the year in four digits, like 2026",
+                )
         kind_text = " ".join(cells.get("kind", "").lower().replace("_", " ").split())
         kind = kind_index.get(kind_text)
         if kind is None:
@@ -256,7 +268,7 @@ def parse_learning_csv(
                     minutes=minutes,
                     capabilities=tuple(dict.fromkeys(named)),
                     topics=tuple(dict.fromkeys(covered)),
-                    reflection=cells.get("what changed", ""),
+                    reflection=cells.get("what changed", "").replace("\r\n", "\n"),
                     evidence_link=link,
                 )
             )

@@ -348,6 +348,7 @@ def _learning_record(framework, member: User, manager: User) -> None:
                 capabilities_json=json.dumps(known[:1]),
                 reflection=reflection,
                 verification_requested_at=utcnow() if state else None,
+                verification_requested_of_id=manager.id if state else None,
                 verified_at=utcnow() if state == "verified" else None,
                 verified_by_id=manager.id if state == "verified" else None,
             )

@@ -219,6 +219,24 @@ def add_learning_entry(client) -> None:
     assert response.status_code == 302, response.get_data(as_text=True)[-500:]
 
 
+def decide_on_learning(client, entry_id: int, decision: str = "verify", note: str = ""):
+    """As the signed-in line manager: verify (or return) a learning record entry, as read on
+    /team/learning (the form carries the entry's fingerprint as the manager saw it)."""
+    import re
+
+    page = client.get("/team/learning").get_data(as_text=True)
+    found = re.search(rf'name="entry{entry_id}-seen" type="hidden" value="([0-9a-f]+)"', page)
+    seen = found.group(1) if found else ""
+    return client.post(
+        f"/team/learning/{entry_id}",
+        data={
+            f"entry{entry_id}-decision": decision,
+            f"entry{entry_id}-note": note,
+            f"entry{entry_id}-seen": seen,
+        },
+    )
+
+
 def fill_user_data(client) -> str:
     """As the signed-in user: a profile, two ratings of Vision (2 then 3), completed training,
     and a plan with a mentoring action. Returns the plan's URL."""

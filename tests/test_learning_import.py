@@ -20,6 +20,7 @@ from pathways.cpl import requirements
 from pathways.learning_record import COLUMNS, parse_learning_csv
 from planner.extensions import db
 from planner.models import LEARNING_KINDS, LearningEntry
+from tests.conftest import decide_on_learning
 
 TODAY = date(2026, 12, 3)
 
@@ -87,7 +88,7 @@ def test_a_downloaded_record_imports_into_another_account_unchanged_and_unverifi
     client.post(f"/profile/learning/{verified_id}/verification", data={"ask": "1"})
     client.post("/logout")
     login("boss@example.org")
-    client.post(f"/team/learning/{verified_id}", data={f"entry{verified_id}-decision": "verify"})
+    decide_on_learning(client, verified_id)
     client.post("/logout")
     login()
     exported = client.get("/profile/learning.csv").data
@@ -143,6 +144,34 @@ def test_every_problem_is_named_by_line_and_column_and_nothing_is_added(
             line,
             column,
         )
+    assert _entries(app, user) == []
+
+
+def test_repeats_within_the_file_are_counted_apart(app, client, make_user, login):
+    user = make_user()
+    login()
+    text = "date,learning,kind\n2026-01-05,Webinar,online\n2026-01-05,webinar ,online\n"
+    assert _upload(client, text).status_code == 302
+    page = _text(client.get("/profile/learning"))
+    assert "Imported record.csv: 1 entry added, 1 repeated in the file skipped." in page
+    assert len(_entries(app, user)) == 1
+
+
+@pytest.mark.parametrize(
+    ("cells", "column", "message"),
+    [
+        ('2026-01-05,Webinar,online,"1,5",', "minutes", "'1,5' is not a number of minutes"),
+        ("2026-01-05,Webinar,online,,lost", "row", "has a value under a column with no name"),
+        ("14/10/26,Webinar,online,,", "date", "'14/10/26' is not a date; write it like 2026-10-14"),
+        ("0026-10-14,Webinar,online,,", "date", "write the year in four digits, like 2026"),
+    ],
+)
+def test_odd_cells_are_named_not_guessed(app, client, make_user, login, cells, column, message):
+    user = make_user()
+    login()
+    response = _upload(client, f"date,learning,kind,minutes,\n{cells}\n")
+    assert response.status_code == 400
+    assert re.search(rf"2 Webinar {column} .*{re.escape(message)}", _text(response))
     assert _entries(app, user) == []
 
 

@@ -5,12 +5,14 @@ note; who verified and when are kept; nobody else sees or touches it."""
 from __future__ import annotations
 
 import html
+import io
 import re
 
 import sqlalchemy as sa
 
 from planner.extensions import db
 from planner.models import LearningEntry
+from tests.conftest import decide_on_learning
 from tests.pdf import pdf_text
 
 ENTRY = {
@@ -37,6 +39,17 @@ def _add(client, **fields) -> int:
     response = client.post("/profile/learning", data={**ENTRY, **fields})
     assert response.status_code == 302, response.get_data(as_text=True)[-600:]
     return int(response.headers["Location"].rsplit("#entry-", 1)[1])
+
+
+def _verified(client, login, org, entry_id, note=""):
+    """As the signed-in owner: ask Bea to verify the entry; Bea verifies it; the owner is
+    signed in again."""
+    client.post(f"/profile/learning/{entry_id}/verification", data={"ask": "1"})
+    client.post("/logout")
+    login(f"boss@{org}.example.org")
+    assert decide_on_learning(client, entry_id, note=note).status_code == 302
+    client.post("/logout")
+    login(f"prac@{org}.example.org")
 
 
 def _entry(app, entry_id):
@@ -74,13 +87,8 @@ def test_the_line_manager_verifies_an_entry_and_who_and_when_are_kept(
     assert "Adult support and protection" in waiting  # the SSSC topic it covers
     # only what the owner asked for: the rest of the record stays theirs
     assert "Reading I keep to myself" not in waiting and "my own worries" not in waiting
-    assert (
-        client.post(
-            f"/team/learning/{private}", data={f"entry{private}-decision": "verify"}
-        ).status_code
-        == 404
-    )
-    response = client.post(f"/team/learning/{asked}", data={f"entry{asked}-decision": "verify"})
+    assert decide_on_learning(client, private).status_code == 404
+    response = decide_on_learning(client, asked)
     assert response.status_code == 302
     page = _page(client, "/team/learning")
     assert "Verified Pat Prac's entry: Adult support and protection refresher." in page
@@ -121,13 +129,7 @@ def test_returning_needs_a_note_which_the_owner_reads_and_can_ask_again(
     assert "There is a problem" in body and "Write a note saying what is missing" in body
     assert f'href="#entry{entry_id}-note"' in body
     assert _entry(app, entry_id).verification_requested_at is not None  # nothing changed
-    response = client.post(
-        f"/team/learning/{entry_id}",
-        data={
-            f"entry{entry_id}-decision": "return",
-            f"entry{entry_id}-note": "Please add the certificate link",
-        },
-    )
+    response = decide_on_learning(client, entry_id, "return", "Please add the certificate link")
     assert response.status_code == 302
     client.post("/logout")
     login(f"prac@{org}.example.org")
@@ -145,12 +147,7 @@ def test_changing_a_verified_entry_removes_the_verification(
     org, boss, prac = _team(make_org, make_user)
     login(f"prac@{org}.example.org")
     entry_id = _add(client)
-    client.post(f"/profile/learning/{entry_id}/verification", data={"ask": "1"})
-    client.post("/logout")
-    login(f"boss@{org}.example.org")
-    client.post(f"/team/learning/{entry_id}", data={f"entry{entry_id}-decision": "verify"})
-    client.post("/logout")
-    login(f"prac@{org}.example.org")
+    _verified(client, login, org, entry_id)
     form_page = _page(client, f"/profile/learning/{entry_id}")
     assert "Changing it removes the verification" in form_page
     # saved as it is: still verified
@@ -186,9 +183,7 @@ def test_withdrawn_requests_and_other_managers_see_and_touch_nothing(
         login(email)
         assert "refresher" not in _page(client, "/team/learning")
         assert "waiting for you to verify" not in _page(client, "/team")
-        response = client.post(
-            f"/team/learning/{entry_id}", data={f"entry{entry_id}-decision": "verify"}
-        )
+        response = decide_on_learning(client, entry_id)
         assert response.status_code == 404, email
         client.post("/logout")
     assert _entry(app, entry_id).verified_at is None
@@ -198,12 +193,7 @@ def test_withdrawn_requests_and_other_managers_see_and_touch_nothing(
     client.post("/logout")
     login(f"boss@{org}.example.org")
     assert "refresher" not in _page(client, "/team/learning")
-    assert (
-        client.post(
-            f"/team/learning/{entry_id}", data={f"entry{entry_id}-decision": "verify"}
-        ).status_code
-        == 404
-    )
+    assert decide_on_learning(client, entry_id).status_code == 404
 
 
 def test_without_a_line_manager_in_the_organisation_no_one_is_asked(
@@ -237,17 +227,12 @@ def test_a_verification_outlives_the_verifiers_account(app, client, make_org, ma
     org, boss, prac = _team(make_org, make_user)
     login(f"prac@{org}.example.org")
     entry_id = _add(client)
-    client.post(f"/profile/learning/{entry_id}/verification", data={"ask": "1"})
-    client.post("/logout")
-    login(f"boss@{org}.example.org")
-    client.post(f"/team/learning/{entry_id}", data={f"entry{entry_id}-decision": "verify"})
-    client.post("/logout")
+    _verified(client, login, org, entry_id)
     with app.app_context():
         delete_account(db.session.get(User, boss))
         db.session.commit()
     entry = _entry(app, entry_id)
     assert entry.verified_at is not None and entry.verified_by_id is None
-    login(f"prac@{org}.example.org")
     page = _page(client, "/profile/learning")
     assert "Verified by a line manager whose account has since been deleted" in page
     with app.app_context():
@@ -256,3 +241,124 @@ def test_a_verification_outlives_the_verifiers_account(app, client, make_org, ma
             .select_from(LearningEntry)
             .where(LearningEntry.verification_note.contains("Bea"))
         )
+
+
+def _ask_and_switch(app, client, make_user, login, org, boss):
+    """Pat asks Bea; then the administrator makes Nia Pat's line manager."""
+    from planner.models import User
+
+    nia = make_user(
+        f"nia@{org}.example.org", name="Nia New", roles=("manager",), organisation_id=org
+    )
+    login(f"prac@{org}.example.org")
+    entry_id = _add(client)
+    client.post(f"/profile/learning/{entry_id}/verification", data={"ask": "1"})
+    client.post("/logout")
+    with app.app_context():
+        pat = db.session.scalar(sa.select(User).filter_by(email=f"prac@{org}.example.org"))
+        pat.line_manager_id = nia
+        db.session.commit()
+    return entry_id, nia
+
+
+def test_a_new_line_manager_sees_nothing_asked_of_the_old_one(
+    app, client, make_org, make_user, login
+):
+    org, boss, prac = _team(make_org, make_user)
+    entry_id, nia = _ask_and_switch(app, client, make_user, login, org, boss)
+    for email in (f"nia@{org}.example.org", f"boss@{org}.example.org"):
+        login(email)  # neither the new manager (never asked) nor the old (no longer theirs)
+        assert "refresher" not in _page(client, "/team/learning")
+        assert decide_on_learning(client, entry_id).status_code == 404
+        client.post("/logout")
+    login(f"prac@{org}.example.org")
+    page = _page(client, "/profile/learning")
+    assert "Not waiting You asked Bea Boss, who is no longer your line manager: ask again." in page
+    client.post(f"/profile/learning/{entry_id}/verification", data={"ask": "1"})
+    client.post("/logout")
+    login(f"nia@{org}.example.org")
+    assert "Pat Prac: Adult support and protection refresher" in _page(client, "/team/learning")
+    assert decide_on_learning(client, entry_id).status_code == 302
+    assert _entry(app, entry_id).verified_by_id == nia
+
+
+def test_a_decision_on_an_entry_changed_since_it_was_read_is_refused(
+    app, client, make_org, make_user, login
+):
+    org, boss, prac = _team(make_org, make_user)
+    login(f"prac@{org}.example.org")
+    entry_id = _add(client)
+    client.post(f"/profile/learning/{entry_id}/verification", data={"ask": "1"})
+    client.post("/logout")
+    login(f"boss@{org}.example.org")
+    page = client.get("/team/learning").get_data(as_text=True)
+    seen = re.search(rf'name="entry{entry_id}-seen" type="hidden" value="(\w+)"', page).group(1)
+    client.post("/logout")
+    login(f"prac@{org}.example.org")  # changes the entry while the manager reads it
+    client.post(f"/profile/learning/{entry_id}", data={**ENTRY, "title": "Something else"})
+    client.post("/logout")
+    login(f"boss@{org}.example.org")
+    response = client.post(
+        f"/team/learning/{entry_id}",
+        data={f"entry{entry_id}-decision": "verify", f"entry{entry_id}-seen": seen},
+        follow_redirects=True,
+    )
+    text = " ".join(html.unescape(re.sub(r"<[^>]+>", " ", response.get_data(as_text=True))).split())
+    assert "Pat Prac changed “Something else” while you were reading it. Nothing is saved" in text
+    assert _entry(app, entry_id).verified_at is None
+    assert decide_on_learning(client, entry_id).status_code == 302  # read again, then decided
+
+
+def test_saving_a_verified_entry_unchanged_keeps_it_verified_whatever_the_order_or_line_ends(
+    app, client, make_org, make_user, login
+):
+    org, boss, prac = _team(make_org, make_user)
+    login(f"prac@{org}.example.org")
+    imported = client.post(
+        "/profile/learning/import",
+        data={
+            "file": (
+                io.BytesIO(
+                    b"date,learning,kind,capabilities,what changed\n2026-05-01,Imported course,"
+                    b'course,statutory_duties; self_leadership,"line one\nline two"\n'
+                ),
+                "old.csv",
+            )
+        },
+        content_type="multipart/form-data",
+    )
+    assert imported.status_code == 302
+    with app.app_context():
+        entry_id = db.session.scalar(sa.select(sa.func.max(LearningEntry.id)))
+    _verified(client, login, org, entry_id)
+    # the browser sends the form back in page order, with CRLF line ends
+    client.post(
+        f"/profile/learning/{entry_id}",
+        data={
+            "title": "Imported course",
+            "learned_on": ["1", "5", "2026"],
+            "kind": "course",
+            "capabilities": ["self_leadership", "statutory_duties"],
+            "reflection": "line one\r\nline two",
+        },
+    )
+    assert _entry(app, entry_id).verified_by_id == boss
+
+
+def test_the_personal_data_download_holds_the_verification_and_declaration_date(
+    app, client, make_org, make_user, login
+):
+    import json
+
+    org, boss, prac = _team(make_org, make_user)
+    login(f"prac@{org}.example.org")
+    entry_id = _add(client)
+    client.post("/profile/learning/declaration", data={"due_on": ["31", "3", "2027"]})
+    _verified(client, login, org, entry_id, note="Seen the certificate")
+    data = json.loads(client.get("/account/export.json").data)
+    assert data["profile"]["sssc_declaration_due_on"] == "2027-03-31"
+    [entry] = data["learning_record"]
+    assert entry["sssc_topics"] == ["adult_protection"]
+    verification = entry["verification"]
+    assert verification["state"] == "verified" and verification["verified_by"] == "Bea Boss"
+    assert verification["asked_of"] == "Bea Boss" and verification["note"] == "Seen the certificate"

@@ -76,6 +76,11 @@ def delete_account(
         .values(verified_by_id=None)
     )
     db.session.execute(
+        sa.update(LearningEntry)
+        .where(LearningEntry.verification_requested_of_id == user.id)
+        .values(verification_requested_of_id=None)
+    )
+    db.session.execute(
         sa.update(FrameworkVersion)
         .where(FrameworkVersion.created_by_id == user.id)
         .values(created_by_id=None)

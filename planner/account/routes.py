@@ -49,6 +49,9 @@ def export_data(user: User) -> dict:
             "registered": profile.registered,
             "line_management": profile.line_management,
             "extra_hours_per_week": profile.extra_hours_per_week,
+            "sssc_declaration_due_on": (
+                profile.declaration_due_on.isoformat() if profile.declaration_due_on else None
+            ),
             "service_areas": {
                 a.area: a.years
                 for a in db.session.scalars(sa.select(ServiceAreaYears).filter_by(user_id=user.id))
@@ -86,14 +89,27 @@ def export_data(user: User) -> dict:
                 "kind": e.kind,
                 "minutes": e.minutes,
                 "capabilities": e.capabilities,
+                "sssc_topics": e.topics,
                 "reflection": e.reflection,
                 "evidence_link": e.evidence_link,
+                "verification": {
+                    "state": e.verification or None,
+                    "asked_on": _iso(e.verification_requested_at),
+                    "asked_of": getattr(e.verification_requested_of, "name", None),
+                    "verified_on": _iso(e.verified_at),
+                    "verified_by": getattr(e.verified_by, "name", None),
+                    "note": e.verification_note or None,
+                },
             }
             for e in db.session.scalars(
                 sa.select(LearningEntry).filter_by(user_id=user.id).order_by(LearningEntry.id)
             )
         ],
     }
+
+
+def _iso(moment) -> str | None:
+    return moment.isoformat() if moment else None
 
 
 class TokenForm(FlaskForm):

@@ -3,6 +3,7 @@ catalogue items, as the SSSC asks every registered social worker to keep."""
 
 from __future__ import annotations
 
+import hashlib
 import json
 from datetime import date, datetime
 
@@ -55,6 +56,10 @@ class LearningEntry(db.Model):
     # The owner asks; their line manager verifies, or returns it with a note. Changing a
     # verified entry removes the verification: what was verified is no longer what is there.
     verification_requested_at: Mapped[datetime | None] = mapped_column(sa.DateTime(timezone=True))
+    # Whom the owner asked: only they see the entry, and only while still the line manager.
+    verification_requested_of_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("user_account.id", ondelete="SET NULL"), index=True
+    )
     verified_at: Mapped[datetime | None] = mapped_column(sa.DateTime(timezone=True))
     # The verifier, by account only: erasing their account leaves "verified" and the date.
     verified_by_id: Mapped[int | None] = mapped_column(
@@ -64,6 +69,7 @@ class LearningEntry(db.Model):
 
     verified_by = relationship("User", foreign_keys=[verified_by_id])
     user = relationship("User", foreign_keys=[user_id])
+    verification_requested_of = relationship("User", foreign_keys=[verification_requested_of_id])
 
     @property
     def verification(self) -> str:
@@ -81,3 +87,19 @@ class LearningEntry(db.Model):
     @property
     def topics(self) -> list[str]:
         return json.loads(self.topics_json or "[]")
+
+    @property
+    def fingerprint(self) -> str:
+        """What a verification vouches for, as one value: the entry's content, with lists in
+        any order and line endings in any style counting as the same."""
+        content = [
+            self.title,
+            self.learned_on.isoformat() if self.learned_on else "",
+            self.kind,
+            self.minutes,
+            sorted(self.capabilities),
+            sorted(self.topics),
+            (self.reflection or "").replace("\r\n", "\n"),
+            self.evidence_link or "",
+        ]
+        return hashlib.sha256(json.dumps(content).encode()).hexdigest()[:32]

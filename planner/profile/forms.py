@@ -15,6 +15,7 @@ from govuk_frontend_wtf.wtforms_widgets import (
 from wtforms import (
     BooleanField,
     DateField,
+    HiddenField,
     IntegerField,
     RadioField,
     SelectField,
@@ -275,6 +276,8 @@ class VerificationForm(FlaskForm):
         ],
         validators=[InputRequired("Choose whether to verify it or return it")],
     )
+    # The entry as the manager read it: a decision on content changed since is refused.
+    seen = HiddenField()
     submit = SubmitField("Save my decision", widget=GovSubmitInput())
 
     def validate_note(self, field):

@@ -76,7 +76,7 @@ def learning_declaration():
 def learning_verification(entry_id: int):
     """Ask the line manager to verify an entry (``ask=1``), or withdraw the request."""
     from planner.plans.forms import MarkDoneForm
-    from planner.profile.operations import NoVerifier, request_verification
+    from planner.profile.operations import AlreadyAsked, NoVerifier, request_verification
     from planner.profile.routes import _learning_or_404
 
     entry = _learning_or_404(entry_id)
@@ -88,7 +88,7 @@ def learning_verification(entry_id: int):
         return redirect(url_for("profile.learning") + f"#entry-{entry.id}")
     try:
         manager = request_verification(current_user, entry, ask)
-    except NoVerifier as exc:
+    except (NoVerifier, AlreadyAsked) as exc:
         flash(str(exc), "info")
         return redirect(url_for("profile.learning") + f"#entry-{entry.id}")
     if manager is not None:
@@ -199,10 +199,11 @@ def learning_import():
         return render_template(
             "profile/learning_import.html", form=form, problems=None, **page
         ), 400
-    added, skipped = import_learning(current_user, rows)
+    added, skipped, repeated = import_learning(current_user, rows)
     flash(
         f"Imported {upload.filename}: {added} entr{'y' if added == 1 else 'ies'} added"
         + (f", {skipped} already in your record skipped" if skipped else "")
+        + (f", {repeated} repeated in the file skipped" if repeated else "")
         + ".",
         "success",
     )

@@ -110,20 +110,21 @@ def save_learning(user: User, entry, form) -> object:
     if entry is None:
         entry = LearningEntry(user_id=user.id)
         db.session.add(entry)
-    before = _verified_content(entry)
+    before = entry.fingerprint if entry.verified_at else None
     entry.title = form.title.data.strip()
     entry.learned_on = form.learned_on.data
     entry.kind = form.kind.data
     entry.minutes = form.minutes.data
     entry.capabilities_json = json.dumps(list(form.capabilities.data or []))
     entry.topics_json = json.dumps(list(form.topics.data or []))
-    entry.reflection = (form.reflection.data or "").strip()
+    entry.reflection = (form.reflection.data or "").replace("\r\n", "\n").strip()
     entry.evidence_link = (form.evidence_link.data or "").strip()
-    if entry.verified_at is not None and _verified_content(entry) != before:
+    if entry.verified_at is not None and entry.fingerprint != before:
         # What the manager verified is no longer what is there: the verification goes.
         entry.verified_at = None
         entry.verified_by_id = None
         entry.verification_requested_at = None  # the owner decides whether to ask again
+        entry.verification_requested_of_id = None
         entry.verification_note = ""
         record("learning.unverify", "learning_entry", entry.id, "Changed after verification")
     db.session.flush()
@@ -134,21 +135,12 @@ def save_learning(user: User, entry, form) -> object:
     return entry
 
 
-def _verified_content(entry) -> tuple:
-    return (
-        entry.title,
-        entry.learned_on,
-        entry.kind,
-        entry.minutes,
-        entry.capabilities_json,
-        entry.topics_json,
-        entry.reflection,
-        entry.evidence_link,
-    )
-
-
 class NoVerifier(ValueError):
     """The person has no line manager in their organisation who could verify their learning."""
+
+
+class AlreadyAsked(ValueError):
+    """The entry already waits for this line manager."""
 
 
 def verifier_for(user: User) -> User | None:
@@ -178,11 +170,15 @@ def request_verification(user: User, entry, ask: bool) -> User | None:
                 "You have no line manager in Pathways who can verify learning. "
                 "Ask your administrator to record your line manager."
             )
+        if entry.verification_requested_at and entry.verification_requested_of_id == manager.id:
+            raise AlreadyAsked(f"You have already asked {manager.name} to verify this entry.")
         entry.verification_requested_at = utcnow()
+        entry.verification_requested_of_id = manager.id
         entry.verification_note = ""
         record("learning.verify_request", "learning_entry", entry.id, "Verification asked for")
     else:
         entry.verification_requested_at = None
+        entry.verification_requested_of_id = None
         record(
             "learning.verify_withdraw", "learning_entry", entry.id, "Verification request withdrawn"
         )
@@ -196,10 +192,10 @@ def set_declaration_date(user: User, due: date | None) -> None:
     db.session.commit()
 
 
-def import_learning(user: User, rows) -> tuple[int, int]:
+def import_learning(user: User, rows) -> tuple[int, int, int]:
     """Add the entries read from a file (pathways.learning_record); an entry with the same
     date and title as one already in the record, or earlier in the file, is skipped.
-    Returns (added, skipped). One commit: all or nothing."""
+    Returns (added, already in the record, repeated in the file). One commit."""
     import json
 
     from planner.models import LearningEntry
@@ -213,12 +209,17 @@ def import_learning(user: User, rows) -> tuple[int, int]:
             sa.select(LearningEntry.title, LearningEntry.learned_on).filter_by(user_id=user.id)
         )
     }
-    added = skipped = 0
+    added = skipped = repeated = 0
+    in_file: set[tuple] = set()
     for row in rows:
-        if key(row.title, row.learned_on) in have:
+        this = key(row.title, row.learned_on)
+        if this in in_file:
+            repeated += 1
+            continue
+        in_file.add(this)
+        if this in have:
             skipped += 1
             continue
-        have.add(key(row.title, row.learned_on))
         db.session.add(
             LearningEntry(
                 user_id=user.id,
@@ -235,7 +236,7 @@ def import_learning(user: User, rows) -> tuple[int, int]:
         added += 1
     record("learning.import", "user_account", user.id, f"{added} entries imported")
     db.session.commit()
-    return added, skipped
+    return added, skipped, repeated
 
 
 def delete_learning(user: User, entry) -> None:

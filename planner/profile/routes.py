@@ -266,6 +266,8 @@ def _entries(year: int | None = None):
     from planner.models import LearningEntry
 
     query = sa.select(LearningEntry).filter_by(user_id=current_user.id)
+    if year is not None and not 1950 <= year <= 2100:
+        abort(404, description="Choose a year from 1950 to 2100.")
     if year is not None:
         query = query.where(
             LearningEntry.learned_on >= date(year, 1, 1),

@@ -152,9 +152,9 @@ def record_conversation(
 
 
 def _direct_report_entries(manager: User) -> sa.Select:
-    """Learning record entries of the manager's active direct reports in the manager's own
-    organisation, and only those their owner asked to have verified or that this manager
-    verified: the rest of a person's record stays theirs alone."""
+    """Learning record entries of the manager's current, active direct reports in the
+    manager's own organisation. Callers narrow it to the entries the owner asked this manager
+    to verify, or that this manager verified: the rest of a record stays its owner's alone."""
     from planner.models import LearningEntry
 
     return (
@@ -179,6 +179,7 @@ def entries_to_verify(manager: User) -> list:
         _direct_report_entries(manager)
         .where(
             LearningEntry.verification_requested_at.is_not(None),
+            LearningEntry.verification_requested_of_id == manager.id,
             LearningEntry.verified_at.is_(None),
         )
         .order_by(LearningEntry.verification_requested_at, LearningEntry.id)
@@ -204,6 +205,7 @@ def entry_to_verify(manager: User, entry_id: int):
         _direct_report_entries(manager).where(
             LearningEntry.id == entry_id,
             LearningEntry.verification_requested_at.is_not(None),
+            LearningEntry.verification_requested_of_id == manager.id,
             LearningEntry.verified_at.is_(None),
         )
     )

@@ -245,7 +245,12 @@ def _learning_page(forms: dict | None = None, status: int = 200):
     waiting = entries_to_verify(current_user)
     forms = forms or {}
     for entry in waiting:
-        forms.setdefault(entry.id, VerificationForm(prefix=f"entry{entry.id}", formdata=None))
+        forms.setdefault(
+            entry.id,
+            VerificationForm(
+                prefix=f"entry{entry.id}", formdata=None, data={"seen": entry.fingerprint}
+            ),
+        )
     errors = [f for f in forms.values() if f.errors]
     return render_template(
         "team/learning.html",
@@ -282,6 +287,13 @@ def verify_learning(entry_id: int):
     form = VerificationForm(prefix=f"entry{entry.id}")
     if not form.validate_on_submit():
         return _learning_page({entry.id: form}, 400)
+    if form.seen.data != entry.fingerprint:
+        flash(
+            f"{entry.user.name} changed “{entry.title}” while you were reading it. "
+            "Nothing is saved: read it again, then decide.",
+            "info",
+        )
+        return redirect(url_for("team.learning_to_verify") + f"#entry-{entry.id}")
     verify = form.decision.data == "verify"
     decide_verification(current_user, entry, verify, (form.note.data or "").strip())
     owner = entry.user

@@ -96,7 +96,9 @@ def test_the_line_manager_verifies_an_entry_without_javascript(
         assert "I check capacity before the case conference now." in section.inner_text()
         section.locator("label:has-text('Return it unverified')").click()
         section.locator("button:has-text('Save my decision')").click()
-        nojs.locator(".govuk-error-summary:has-text('Write a note saying what is missing')").wait_for()
+        nojs.locator(
+            ".govuk-error-summary:has-text('Write a note saying what is missing')"
+        ).wait_for()
         nojs.locator("label:has-text('Verify: this learning took place')").click()
         nojs.locator("button:has-text('Save my decision')").click()
         nojs.locator(".govuk-notification-banner:has-text('Verified Rory Registrant')").wait_for()

@@ -16,6 +16,7 @@ from tests.conftest import (
     PASSWORD,
     add_learning_entry,
     answer_profile,
+    decide_on_learning,
     fill_user_data,
     save_notes,
 )
@@ -54,9 +55,7 @@ def _person_everywhere(app, client, make_user, make_org, login) -> int:
     client.post(f"/profile/learning/{entry_id}/verification", data={"ask": "1"})
     client.post("/logout")
     login(EMAIL)
-    verified = client.post(
-        f"/team/learning/{entry_id}", data={f"entry{entry_id}-decision": "verify"}
-    )
+    verified = decide_on_learning(client, entry_id)
     assert verified.status_code == 302, verified.get_data(as_text=True)[-800:]
     plan = fill_user_data(client)
     save_notes(client, plan, NOTES)
