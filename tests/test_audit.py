@@ -30,7 +30,7 @@ def test_changes_are_logged_with_who_and_what(app, client, make_user, login):
     client.post("/logout")
     login("boss@example.org")
     plan = location.replace("/plans/", "/team/plans/")
-    client.post(plan + "/ratings", data={"vision": "4"})
+    client.post(plan + "/ratings", data={"rating_vision": "4"})
     client.post(plan + "/conversations", data={"held_on": ["1", "11", "2026"], "notes": "n"})
     events = _events(app)
     actions = [e[0] for e in events]

@@ -47,7 +47,7 @@ def _populate(app, client, make_user, login):
     client.post("/logout")
     login("boss@example.org")
     plan = location.replace("/plans/", "/team/plans/")
-    client.post(plan + "/ratings", data={"vision": "4"})
+    client.post(plan + "/ratings", data={"rating_vision": "4"})
     client.post(
         plan + "/conversations",
         data={

@@ -121,7 +121,8 @@ def test_ratings_side_by_side_with_differences_and_history(app, client, team, lo
     login("boss@example.org")
     # the manager rates vision higher and collaborating the same
     response = client.post(
-        f"/team/plans/{plan_id}/ratings", data={"vision": "4", "collaborating_influencing": "3"}
+        f"/team/plans/{plan_id}/ratings",
+        data={"rating_vision": "4", "rating_collaborating_influencing": "3"},
     )
     assert response.status_code == 302
     page = client.get(f"/team/plans/{plan_id}").get_data(as_text=True)
@@ -132,7 +133,8 @@ def test_ratings_side_by_side_with_differences_and_history(app, client, team, lo
     assert page.count("app-compare--differs") == 1
     # a second save keeps the first: history, with author and date
     client.post(
-        f"/team/plans/{plan_id}/ratings", data={"vision": "3", "collaborating_influencing": "3"}
+        f"/team/plans/{plan_id}/ratings",
+        data={"rating_vision": "3", "rating_collaborating_influencing": "3"},
     )
     with app.app_context():
         rows = db.session.scalars(
@@ -303,7 +305,7 @@ def test_ratings_and_the_record_are_one_form_and_nothing_typed_is_lost(app, clie
     bad = client.post(
         url,
         data={
-            "vision": "4",
+            "rating_vision": "4",
             "held_on": ["1", "3", "2027"],
             "next_on": ["1", "2", "2027"],
             "notes": "Talked about practice education",
@@ -315,25 +317,27 @@ def test_ratings_and_the_record_are_one_form_and_nothing_typed_is_lost(app, clie
     assert "Talked about practice education" in body
     assert counts() == (0, 0, 0)
     # A mistake in a rating: the record is not saved either, and keeps its text.
-    bad = client.post(url, data={"vision": "9", "held_on": ["1", "3", "2027"], "notes": "Kept"})
+    bad = client.post(
+        url, data={"rating_vision": "9", "held_on": ["1", "3", "2027"], "notes": "Kept"}
+    )
     assert bad.status_code == 400 and "Kept</textarea>" in bad.get_data(as_text=True)
     assert counts() == (0, 0, 0)
 
     # Ratings with nothing written in the record: ratings saved, no record made.
-    alone = client.post(url, data={"vision": "4", "held_on": ["1", "3", "2027"]})
+    alone = client.post(url, data={"rating_vision": "4", "held_on": ["1", "3", "2027"]})
     assert alone.headers["Location"].endswith(f"/team/plans/{plan_id}#ratings")
     assert "No conversation record was made" in client.get(alone.headers["Location"]).get_data(
         as_text=True
     )
     assert counts() == (1, 0, 0)
-    nothing = client.post(url, data={"vision": "4", "held_on": ["1", "3", "2027"]})
+    nothing = client.post(url, data={"rating_vision": "4", "held_on": ["1", "3", "2027"]})
     assert "Nothing to save" in client.get(nothing.headers["Location"]).get_data(as_text=True)
 
     # Both together: one save keeps the changed rating and the record with its actions.
     both = client.post(
         url,
         data={
-            "vision": "3",
+            "rating_vision": "3",
             "held_on": ["1", "3", "2027"],
             "notes": "Agreed a mentor",
             "actions-0-title": "Find a mentor",
@@ -424,7 +428,7 @@ def test_manager_ratings_reject_levels_off_the_scale(app, client, team, login):
     client.post(f"/plans/{plan_id}/share", data={"share": "1"})
     client.post("/logout")
     login("boss@example.org")
-    response = client.post(f"/team/plans/{plan_id}/ratings", data={"vision": "9"})
+    response = client.post(f"/team/plans/{plan_id}/ratings", data={"rating_vision": "9"})
     assert response.status_code == 400
     assert re.search(r"Not a valid choice", response.get_data(as_text=True))
     with app.app_context():
@@ -503,7 +507,34 @@ def test_the_conversation_page_draws_self_manager_and_next_step_as_one_shape(cli
     assert "Mo Member&#39;s self-rating" in radar and "Senior practitioner asks for" in radar
     assert radar.count('class="radar-label"') == 11 and "<desc" in radar
     client.post(
-        f"/team/plans/{plan_id}/conversations", data={"vision": "3", "held_on": ["1", "3", "2027"]}
+        f"/team/plans/{plan_id}/conversations",
+        data={"rating_vision": "3", "held_on": ["1", "3", "2027"]},
     )
     page = client.get(f"/team/plans/{plan_id}").get_data(as_text=True)
     assert 'class="radar-manager"' in page and "Your rating" in page
+
+
+def test_no_capability_id_can_clash_with_the_ratings_forms_own_names(app):
+    """A framework may name a capability 'submit', 'levels' or 'notes': the manager's ratings
+    are fields of their own (rating_<id>), so the form keeps its button and its levels(), and
+    the conversation record's notes stay the record's."""
+    from types import SimpleNamespace
+
+    from werkzeug.datastructures import MultiDict
+
+    from planner.team.forms import manager_ratings_form_class
+
+    framework = SimpleNamespace(
+        capabilities={
+            slug: SimpleNamespace(title=slug.title()) for slug in ("submit", "levels", "notes")
+        },
+        levels=[SimpleNamespace(level=n, label=f"Level {n}") for n in range(5)],
+    )
+    with app.test_request_context(method="POST"):
+        app.config["WTF_CSRF_ENABLED"] = False
+        form = manager_ratings_form_class(framework)(
+            formdata=MultiDict({"rating_submit": "2", "rating_levels": "3", "notes": "My record"})
+        )
+        assert form.validate()
+        assert form.levels() == {"submit": 2, "levels": 3}
+        assert form.submit.type == "SubmitField"

@@ -379,8 +379,12 @@ ATTEMPT = {  # a plausible body for every form, so a missing check would change 
     "role": "",
     "service_area": "",
     "vision": "1",
+    "rating_vision": "1",
     "held_on": ["2", "11", "2026"],
     "retire": "1",
+    "confirm": "yes",  # the confirmation pages' "Yes"
+    "ask": "1",
+    "decision": "verify",
 }
 
 PERSONAS = {  # email: (is an administrator, is L&D or admin in the owner's organisation)

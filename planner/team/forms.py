@@ -153,8 +153,15 @@ class ConversationForm(FlaskForm):
         return ok
 
 
+def rating_field(capability: str) -> str:
+    """The manager's rating of a capability, as a form field name."""
+    return f"rating_{capability}"
+
+
 def manager_ratings_form_class(framework: Framework):
-    """One select per capability; blank keeps the current manager rating."""
+    """One select per capability; blank keeps the current manager rating. Each is named
+    ``rating_<capability>``, so no capability id can clash with the form's own names (submit,
+    levels) or with the conversation record's fields posted alongside (notes, held_on)."""
     choices = [("", "Not rated")] + [
         (str(level.level), f"{level.level} – {level.label}") for level in framework.levels
     ]
@@ -164,15 +171,15 @@ def manager_ratings_form_class(framework: Framework):
 
         def levels(self) -> dict[str, int]:
             return {
-                slug: int(self[slug].data)
+                slug: int(self[rating_field(slug)].data)
                 for slug in framework.capabilities
-                if self[slug].data not in (None, "")
+                if self[rating_field(slug)].data not in (None, "")
             }
 
     for slug, capability in framework.capabilities.items():
         setattr(
             ManagerRatingsForm,
-            slug,
+            rating_field(slug),
             SelectField(capability.title, widget=GovSelect(), choices=choices, default=""),
         )
     return ManagerRatingsForm

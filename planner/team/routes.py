@@ -12,7 +12,7 @@ from planner.models import PLAN_ITEM_KINDS, Conversation
 from planner.permissions import require_role
 from planner.plans.views import plan_view, plan_view_framework
 from planner.team import bp
-from planner.team.forms import ConversationForm, manager_ratings_form_class
+from planner.team.forms import ConversationForm, manager_ratings_form_class, rating_field
 from planner.team.operations import (
     record_conversation,
     record_manager_ratings,
@@ -53,7 +53,10 @@ def _conversation_context(plan, ratings_form=None, conversation_form=None) -> di
     rows = ratings_side_by_side(framework, plan.user_id, next_role)
     if ratings_form is None:
         ratings_form = manager_ratings_form_class(framework)(
-            data={r["slug"]: str(r["manager"]) if r["manager"] is not None else "" for r in rows}
+            data={
+                rating_field(r["slug"]): str(r["manager"]) if r["manager"] is not None else ""
+                for r in rows
+            }
         )
     from planner.charts import radar_chart
 

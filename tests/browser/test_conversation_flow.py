@@ -66,7 +66,7 @@ def test_full_career_conversation(page, live_server, pair):
     check_accessibility(page, "conversation")
 
     # Manager ratings alone: the button beside them saves them and makes no record.
-    page.select_option("#vision", "4")
+    page.select_option("#rating_vision", "4")
     page.locator("button:has-text('Save ratings and conversation record')").first.click()
     page.locator(".govuk-notification-banner:has-text('Saved 1 rating')").wait_for()
     assert "No conversation record was made" in page.content()
@@ -89,7 +89,7 @@ def test_full_career_conversation(page, live_server, pair):
     page.select_option("#actions-1-kind", "mentoring")
     page.select_option("#actions-1-owner", "manager")
     # A rating changed up the page is saved with the record (one form: nothing lost).
-    page.select_option("#vision", "3")
+    page.select_option("#rating_vision", "3")
     page.locator("button:has-text('Save ratings and conversation record')").last.click()
     page.locator(".govuk-notification-banner:has-text('and 1 rating saved')").wait_for()
     assert "Apply for the PLQ" in page.content() and "Active listening" in page.content()

@@ -63,7 +63,7 @@ def _person_everywhere(app, client, make_user, make_org, login) -> int:
     client.post("/account/tokens", data={"name": "Pat's HR link"})
     assert answer_profile(client, fact_value_statement="yes").status_code == 302
     team_plan = shared.replace("/plans/", "/team/plans/")
-    client.post(team_plan + "/ratings", data={"vision": "4"})
+    client.post(team_plan + "/ratings", data={"rating_vision": "4"})
     client.post(team_plan + "/conversations", data={"held_on": ["1", "11", "2026"], "notes": "ok"})
     invited = client.post(
         "/admin/users",
