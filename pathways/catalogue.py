@@ -232,12 +232,9 @@ def _word(value: str) -> str:
     return re.sub(r"[\s-]+", "_", value.strip().lower())
 
 
-def parse_catalogue_csv(
-    data: bytes | str, framework: Framework, taken: Iterable[str] = ()
-) -> list[TrainingItem]:
-    """Every item in a CSV file, or CatalogueError listing every problem in it (nothing is
-    returned unless the whole file is good). ``taken`` are ids already used that the file
-    may not reuse (rows whose id is an existing local item update it; pass ``()`` then)."""
+def read_csv_rows(data: bytes | str) -> tuple[str, list[list[str]], int]:
+    """A CSV file's text, its rows and the index of its header (the first row with any
+    text), or CatalogueError if it is not readable CSV or holds nothing."""
     text = _decode(data)
     reader = csv.reader(io.StringIO(text, newline=""))
     try:
@@ -251,6 +248,16 @@ def parse_catalogue_csv(
         raise CatalogueError(
             [CatalogueProblem(None, "file", "header", "the file is empty; add a header row")]
         )
+    return text, rows, header_index
+
+
+def parse_catalogue_csv(
+    data: bytes | str, framework: Framework, taken: Iterable[str] = ()
+) -> list[TrainingItem]:
+    """Every item in a CSV file, or CatalogueError listing every problem in it (nothing is
+    returned unless the whole file is good). ``taken`` are ids already used that the file
+    may not reuse (rows whose id is an existing local item update it; pass ``()`` then)."""
+    text, rows, header_index = read_csv_rows(data)
     header = [h.strip().lower().replace(" ", "_") for h in rows[header_index]]
     problems = []
     missing = [c for c in REQUIRED_COLUMNS if c not in header]

@@ -8,8 +8,6 @@ returned unless the whole file is good.
 
 from __future__ import annotations
 
-import csv
-import io
 import math
 import re
 from collections.abc import Mapping
@@ -19,12 +17,12 @@ from datetime import date, datetime
 from pathways.catalogue import (
     CatalogueError,
     CatalogueProblem,
-    _decode,
     _did_you_mean,
     _ids,
     _list,
     _row_lines,
     from_spreadsheet,
+    read_csv_rows,
 )
 
 __all__ = [
@@ -136,19 +134,7 @@ def parse_learning_csv(
     case."""
     topics = topics or {}
     topic_things = {slug: _Titled(title) for slug, title in topics.items()}
-    text = _decode(data)
-    reader = csv.reader(io.StringIO(text, newline=""))
-    try:
-        rows = list(reader)
-    except csv.Error as exc:
-        raise CatalogueError(
-            [CatalogueProblem(reader.line_num, "file", "csv", f"is not readable CSV: {exc}")]
-        ) from None
-    start = next((i for i, row in enumerate(rows) if any(c.strip() for c in row)), None)
-    if start is None:
-        raise CatalogueError(
-            [CatalogueProblem(None, "file", "header", "the file is empty; add a header row")]
-        )
+    text, rows, start = read_csv_rows(data)
     header = [_column(h) for h in rows[start]]
     problems = [
         CatalogueProblem(start + 1, "header", column, "this column is missing")

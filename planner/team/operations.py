@@ -213,13 +213,12 @@ def entry_to_verify(manager: User, entry_id: int):
 
 def decide_verification(manager: User, entry, verify: bool, note: str = "") -> None:
     """Verify an entry (who and when are kept), or return it to its owner with a note."""
-    entry.verification_requested_at = None if not verify else entry.verification_requested_at
+    entry.verification_note = note
     if verify:
         entry.verified_at = utcnow()
         entry.verified_by_id = manager.id
-        entry.verification_note = note
         record("learning.verify", "learning_entry", entry.id, "Verified by the line manager")
     else:
-        entry.verification_note = note
+        entry.verification_requested_at = None  # back with its owner, to change or ask again
         record("learning.return", "learning_entry", entry.id, "Returned by the line manager")
     db.session.commit()
